@@ -1,0 +1,41 @@
+# The two commands a newcomer needs: `make run` and `make test`. Both create .venv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install install-test migrate lint bench loadtest ci clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet --group run
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet --group test
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+run: migrate
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-test
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(BIN)/python
+	$(BIN)/pip install --quiet --group bench
+	$(BIN)/python bench/bench.py
+
+loadtest: $(BIN)/python
+	$(BIN)/pip install --quiet --group bench
+	$(BIN)/python bench/loadtest.py
+
+ci:
+	bash .ci/run
+
+clean:
+	rm -rf $(VENV) staticfiles db.sqlite3

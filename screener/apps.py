@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ScreenerConfig(AppConfig):
+    name = "screener"
+    verbose_name = "Screening and booking requests"

@@ -1,0 +1,105 @@
+"""The patient's screening, kept in their session for 24 hours and for one booking request.
+
+The session holds the answers (never the result): the result is worked out again from them
+whenever it is needed, with the clinic's date of that moment, so it can never disagree with
+the rules. Anything malformed, expired or already used reads as "no screening".
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.contrib.sessions.backends.base import SessionBase
+from django.utils import timezone
+
+from screener.eligibility import Answers, Area, Concern, Result, assess
+
+SESSION_KEY = "screening"
+BOOKED_KEY = "booking_reference"
+SCREENING_LIFETIME = timedelta(hours=24)
+
+YES_NO_QUESTIONS = ("pregnant", "keloid", "infection", "open_wounds", "cold_sores")
+DATED_QUESTIONS = ("isotretinoin_date", "radiation_date", "previous_treatment_date")
+
+
+@dataclass(frozen=True)
+class StoredScreening:
+    screening_id: int
+    answers: Answers
+    completed_at: datetime
+
+    def result(self, today: date | None = None) -> Result:
+        return assess(self.answers, today or timezone.localdate())
+
+
+def answers_to_dict(answers: Answers) -> dict:
+    """JSON-friendly form of the answers (for the session and for a booking request)."""
+    data: dict = {"area": answers.area.value, "concerns": sorted(c.value for c in answers.concerns)}
+    for name in YES_NO_QUESTIONS:
+        data[name] = getattr(answers, name)
+    for name in DATED_QUESTIONS:
+        value = getattr(answers, name)
+        data[name] = value.isoformat() if value else None
+    return data
+
+
+def answers_from_dict(data: dict) -> Answers:
+    """The inverse of answers_to_dict. Raises (KeyError, TypeError, ValueError) if malformed."""
+    yes_no = {}
+    for name in YES_NO_QUESTIONS:
+        if not isinstance(data[name], bool):
+            raise TypeError(name)
+        yes_no[name] = data[name]
+    dates = {
+        name: date.fromisoformat(data[name]) if data[name] is not None else None
+        for name in DATED_QUESTIONS
+    }
+    return Answers(
+        area=Area(data["area"]),
+        concerns=frozenset(Concern(c) for c in data["concerns"]),
+        **yes_no,
+        **dates,
+    )
+
+
+def store_screening(session: SessionBase, *, screening_id: int, answers: Answers) -> None:
+    """Keep a new screening in the session, replacing any earlier one."""
+    session.cycle_key()  # a fresh session key for fresh health data
+    session[SESSION_KEY] = {
+        "id": screening_id,
+        "answers": answers_to_dict(answers),
+        "completed_at": timezone.now().isoformat(),
+    }
+    session.pop(BOOKED_KEY, None)
+
+
+def load_screening(session: SessionBase) -> StoredScreening | None:
+    """The screening in this session, or None if there is none, it is malformed or expired."""
+    data = session.get(SESSION_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        stored = StoredScreening(
+            screening_id=int(data["id"]),
+            answers=answers_from_dict(data["answers"]),
+            completed_at=datetime.fromisoformat(data["completed_at"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    if timezone.now() - stored.completed_at > SCREENING_LIFETIME:
+        return None
+    return stored
+
+
+def mark_booked(session: SessionBase, reference: str) -> None:
+    """Use up the screening: its health answers leave the session, the reference stays.
+
+    The reference lets the confirmation page show it, to this session only.
+    """
+    session.pop(SESSION_KEY, None)
+    session[BOOKED_KEY] = reference
+
+
+def booked_reference(session: SessionBase) -> str | None:
+    """The reference of the request this session made, if it made one."""
+    reference = session.get(BOOKED_KEY)
+    return reference if isinstance(reference, str) else None

@@ -1,0 +1,16 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: no cached page or rate-limit count leaks between tests.
+
+    The database is rolled back between tests without sending signals, so a page cached by
+    one test would otherwise outlive the content it was rendered from.
+    """
+    cache.clear()
+    yield
+    cache.clear()
