@@ -22,7 +22,3 @@ def client_ip(request: HttpRequest) -> str:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
 
-
-def ratelimit_key(group: str, request: HttpRequest) -> str:
-    """django-ratelimit key function: one bucket per client address."""
-    return client_ip(request)

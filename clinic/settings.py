@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "clinic.middleware.StaffSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Turns django-ratelimit's refusal into the friendly 429 page of RATELIMIT_VIEW.
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' own advice).
     "axes.middleware.AxesMiddleware",
@@ -234,6 +237,15 @@ BOOKING_RATE_LIMIT = env("BOOKING_RATE_LIMIT", "5/m")
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 RATELIMIT_VIEW = "clinic.views.rate_limited"
 RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only django-redis and memcached as supported; Django's own
+    # RedisCache (SPEC.md's choice) increments atomically with Redis INCR all the same.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # Without Redis the counts are per process: right for one process (runserver, tests), and
+    # the README says to set REDIS_URL before running several.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # django-axes: throttle admin logins per username *and* address together, so an attacker
 # elsewhere cannot lock a real member of staff out. Attempts are counted in the database,
@@ -244,6 +256,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "clinic/login_locked.html"
+
+# The version of the privacy notice and consent wording a booking request records.
+PRIVACY_NOTICE_VERSION = "2026-11-24"
 
 # --- Retention --------------------------------------------------------------------------------
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365)

@@ -1,14 +1,12 @@
-# Placeholder routes: replaced by the screener work.
-from django.http import HttpResponse
 from django.urls import path
+
+from screener import booking_views, views
 
 app_name = "screener"
 
-
-def placeholder(request, **kwargs):
-    return HttpResponse("Coming soon")
-
-
 urlpatterns = [
-    path("screener/", placeholder, name="start"),
+    path("screener/", views.screener, name="start"),
+    path("screener/result/", views.result, name="result"),
+    path("booking/", booking_views.booking_request, name="booking"),
+    path("booking/confirmation/", booking_views.confirmation, name="confirmation"),
 ]
