@@ -132,7 +132,9 @@ class Result:
     @property
     def conditions(self) -> tuple[Reason, ...]:
         """Reasons that must be dealt with before treatment but do not stop a booking."""
-        return tuple(r for r in self.reasons if REASON_OUTCOME[r] is Outcome.ELIGIBLE_WITH_CONDITIONS)
+        return tuple(
+            r for r in self.reasons if REASON_OUTCOME[r] is Outcome.ELIGIBLE_WITH_CONDITIONS
+        )
 
 
 def dated_deferrals(answers: Answers) -> dict[Reason, date]:
@@ -161,7 +163,8 @@ def triggered_reasons(answers: Answers, today: date) -> tuple[Reason, ...]:
 
 
 def recommended_course(answers: Answers) -> CoursePlan:
-    if answers.area is Area.STRETCH_MARKS or answers.concerns & INTENSIVE_CONCERNS:
+    # `==` rather than `is`: a plain "stretch_marks" string (StrEnum's value) must count too.
+    if answers.area == Area.STRETCH_MARKS or answers.concerns & INTENSIVE_CONCERNS:
         return INTENSIVE_COURSE
     return STANDARD_COURSE
 
@@ -169,7 +172,9 @@ def recommended_course(answers: Answers) -> CoursePlan:
 def assess(answers: Answers, today: date) -> Result:
     """Check a patient's answers against the clinic's rules, as of `today`."""
     reasons = triggered_reasons(answers, today)
-    outcome = max((REASON_OUTCOME[r] for r in reasons), key=lambda o: o.rank, default=Outcome.ELIGIBLE)
+    outcome = max(
+        (REASON_OUTCOME[r] for r in reasons), key=lambda o: o.rank, default=Outcome.ELIGIBLE
+    )
 
     earliest = None
     if outcome is Outcome.DEFERRED:
