@@ -1,0 +1,41 @@
+"""Audit log of staff sign-ins: who, from where, and whether it worked. Never the password.
+
+Django sends these signals from `authenticate()`, `login()` and `logout()`. The failed-login
+signal's credentials are already cleansed by Django, but only the username is read from them
+anyway, so nothing else a person typed can reach the logs.
+"""
+
+import logging
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+from django.http import HttpRequest
+
+from clinic.client_ip import client_ip
+
+logger = logging.getLogger("clinic.auth")
+
+
+def _address(request: HttpRequest | None) -> str:
+    return client_ip(request) if request is not None else "unknown"
+
+
+@receiver(user_logged_in, dispatch_uid="clinic.auth.logged_in")
+def log_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    logger.info("Login succeeded for %r from %s", user.get_username(), _address(request))
+
+
+@receiver(user_login_failed, dispatch_uid="clinic.auth.login_failed")
+def log_login_failed(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    username = str(credentials.get("username", ""))[:150]
+    logger.warning("Login failed for %r from %s", username, _address(request))
+
+
+@receiver(user_logged_out, dispatch_uid="clinic.auth.logged_out")
+def log_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    # user is None when the session had already expired.
+    username = user.get_username() if user is not None else ""
+    logger.info("Logout for %r from %s", username, _address(request))
