@@ -1,15 +1,10 @@
-# Placeholder routes: replaced by the FAQ work.
-from django.http import HttpResponse
 from django.urls import path
+
+from faq import views
 
 app_name = "faq"
 
-
-def placeholder(request, **kwargs):
-    return HttpResponse("Coming soon")
-
-
 urlpatterns = [
-    path("", placeholder, name="index"),
-    path("<slug:slug>/", placeholder, name="question"),
+    path("", views.index, name="index"),
+    path("<slug:slug>/", views.question, name="question"),
 ]

@@ -1,0 +1,81 @@
+"""FAQ editing for the "Content editors" group: edit, reorder, publish, preview, revert.
+
+Every model keeps its edit history (django-simple-history), with a revert from the History
+page. Publish/unpublish actions save each object in turn rather than with a bulk update, so
+that each change is recorded in the history and clears the public page cache (faq/signals.py).
+"""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from faq.models import Category, Question, RecoveryStage
+
+
+def _set_published(modeladmin, request: HttpRequest, queryset: QuerySet, *, published: bool):
+    changed = 0
+    for obj in queryset:
+        if obj.published != published:
+            obj.published = published
+            obj._history_user = request.user
+            obj.save()
+            changed += 1
+    state = "published" if published else "unpublished"
+    modeladmin.message_user(request, f"{changed} item(s) {state}.", messages.SUCCESS)
+
+
+@admin.action(description="Publish the selected items", permissions=["change"])
+def publish(modeladmin, request, queryset):
+    _set_published(modeladmin, request, queryset, published=True)
+
+
+@admin.action(description="Unpublish the selected items", permissions=["change"])
+def unpublish(modeladmin, request, queryset):
+    _set_published(modeladmin, request, queryset, published=False)
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "slug", "order", "published", "question_count"]
+    list_editable = ["order", "published"]
+    list_filter = ["published"]
+    search_fields = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    actions = [publish, unpublish]
+
+    @admin.display(description="Questions")
+    def question_count(self, obj: Category) -> int:
+        return obj.questions.count()
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    list_display = ["question", "category", "order", "published", "feature", "preview_link"]
+    list_display_links = ["question"]
+    list_editable = ["order", "published"]
+    list_filter = ["category", "published", "feature"]
+    list_select_related = ["category"]
+    search_fields = ["question", "answer", "slug"]
+    prepopulated_fields = {"slug": ["question"]}
+    actions = [publish, unpublish]
+    fieldsets = [
+        (None, {"fields": ["category", "question", "slug", "answer"]}),
+        ("Where it shows", {"fields": ["order", "published", "feature"]}),
+    ]
+
+    @admin.display(description="Preview")
+    def preview_link(self, obj: Question) -> str:
+        # Unpublished questions open as a preview that only staff can see (faq.views.question).
+        label = "View on site" if obj.is_public else "Preview"
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), label)
+
+
+@admin.register(RecoveryStage)
+class RecoveryStageAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "order", "published"]
+    list_editable = ["order", "published"]
+    list_filter = ["published"]
+    search_fields = ["title", "what_to_expect"]
+    actions = [publish, unpublish]

@@ -1,0 +1,61 @@
+"""The public FAQ: every published question grouped by category, a search, one question."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.http import require_GET
+
+from clinic.middleware import public_page
+from faq.models import Category, Question
+
+# Long enough for any real question; stops a pasted essay from becoming a huge LIKE pattern.
+MAX_QUERY_LENGTH = 100
+
+
+@require_GET
+@public_page
+def index(request: HttpRequest) -> HttpResponse:
+    # A search has a query string, so the page cache never stores or serves it.
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    questions = Question.objects.published()
+    if query:
+        questions = questions.search(query)
+    categories = list(Category.objects.with_published_questions(questions))
+    return render(
+        request,
+        "faq/index.html",
+        {
+            "query": query,
+            "categories": categories,
+            "result_count": sum(len(c.published_questions) for c in categories),
+        },
+    )
+
+
+@require_GET
+@public_page
+def question(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(Question.objects.select_related("category"), slug=slug)
+    context = {
+        "question": item,
+        "preview": not item.is_public,
+        "related": Question.objects.published()
+        .filter(category=item.category)
+        .exclude(pk=item.pk)
+        .for_listing(),
+    }
+    if item.is_public:
+        return render(request, "faq/question.html", context)
+
+    # Only now is the user looked at (which reads the session): public pages stay cacheable.
+    if not _may_preview(request):
+        raise Http404("No such question.")
+    response = render(request, "faq/question.html", context)
+    # A preview is for this member of staff only: never stored by the page cache or a browser.
+    add_never_cache_headers(response)
+    return response
+
+
+def _may_preview(request: HttpRequest) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm("faq.view_question")
