@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from clinic.middleware import public_page
+from faq.models import Question, RecoveryStage
 
 logger = logging.getLogger(__name__)
 
@@ -17,19 +19,30 @@ logger = logging.getLogger(__name__)
 @require_GET
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Coming soon")  # placeholder: replaced by the FAQ work
+    # What microneedling is and what it treats come from the FAQ, so staff edit them once.
+    questions = Question.objects.published().featured_on(Question.Feature.HOME)
+    return render(request, "clinic/home.html", {"questions": questions})
 
 
 @require_GET
 @public_page
 def aftercare(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Coming soon")  # placeholder: replaced by the FAQ work
+    questions = Question.objects.published().featured_on(Question.Feature.AFTERCARE)
+    stages = RecoveryStage.objects.published()
+    return render(request, "clinic/aftercare.html", {"questions": questions, "stages": stages})
 
 
 @require_GET
 @public_page
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "clinic/privacy.html")
+    return render(
+        request,
+        "clinic/privacy.html",
+        {
+            "notice_version": settings.PRIVACY_NOTICE_VERSION,
+            "retention_days": settings.BOOKING_RETENTION_DAYS,
+        },
+    )
 
 
 @require_GET
