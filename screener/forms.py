@@ -1,0 +1,302 @@
+"""The screener's form: it checks the shape of the answers; screener.eligibility decides policy.
+
+Field names and values are SPEC.md's public contract (outside tests post them). Every bad input
+(a missing answer, an unknown or repeated value, a malformed, future or pre-1900 date) becomes
+a message beside its field, never an exception.
+"""
+
+import re
+from datetime import date
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from django import forms
+from django.core.exceptions import ValidationError
+
+from screener.eligibility import Answers, Area, Concern
+
+AREA_CHOICES = [
+    (Area.FACE_NECK.value, "Face and neck (treated together as one area)"),
+    (Area.DECOLLETAGE.value, "Décolleté (upper chest)"),
+    (Area.HANDS.value, "Back of the hands"),
+    (Area.STRETCH_MARKS.value, "Stretch marks"),
+]
+
+CONCERN_CHOICES = [
+    (Concern.FINE_LINES.value, "Fine lines and wrinkles"),
+    (Concern.DEEP_WRINKLES.value, "Deep wrinkles"),
+    (Concern.PHOTOAGING.value, "Sun damage (photo-ageing)"),
+    (Concern.ACNE_SCARS.value, "Acne scars"),
+    (Concern.TRAUMATIC_SCARS.value, "Scars from an injury or surgery"),
+    (Concern.STRETCH_MARKS.value, "Stretch marks"),
+    (Concern.TEXTURE_PORES.value, "Skin texture and pore size"),
+    (Concern.PIGMENTATION.value, "Uneven skin tone or dark patches (hyperpigmentation)"),
+]
+
+YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+
+EARLIEST_DATE = date(1900, 1, 1)
+# Exactly what a type="date" input sends. date.fromisoformat() alone would also take
+# "20240315" or "2024-W11", which nobody means.
+PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PlainDateField(forms.Field):
+    """A date written as YYYY-MM-DD, between `min_value` and `max_value` (both allowed).
+
+    `ignored` is set by the form when the question the date belongs to was not answered "yes":
+    the date is then dropped unread, whatever was sent.
+    """
+
+    widget = DateInput
+
+    def __init__(self, *, noun: str, min_value: date = EARLIEST_DATE, **kwargs) -> None:
+        # `noun` names the date in messages, e.g. "the date of your last dose".
+        sentence = noun[0].upper() + noun[1:]
+        kwargs.setdefault("required", False)
+        kwargs["error_messages"] = {
+            "required": f"Enter {noun}",
+            "invalid": f"Enter {noun} as a real date, for example 2024-03-15",
+            "future": f"{sentence} must be today or in the past",
+            "too_early": f"{sentence} must be in 1900 or later",
+            **kwargs.get("error_messages", {}),
+        }
+        super().__init__(**kwargs)
+        self.min_value = min_value
+        self.max_value: date | None = None
+        self.ignored = False
+
+    def clean(self, value: object) -> date | None:
+        if self.ignored:
+            return None
+        return super().clean(value)
+
+    def to_python(self, value: object) -> date | None:
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        if not PLAIN_DATE.fullmatch(text):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # e.g. 2024-02-30
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def validate(self, value: date | None) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        if value < self.min_value:
+            raise ValidationError(self.error_messages["too_early"], code="too_early")
+        if self.max_value is not None and value > self.max_value:
+            raise ValidationError(self.error_messages["future"], code="future")
+
+
+def yes_no_field(label: str, *, answer: str) -> forms.TypedChoiceField:
+    """A required yes/no question as radios; cleaned to True (yes) or False (no)."""
+    message = f"Select yes or no: {answer}"
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO_CHOICES,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+# The questions that need a date when answered "yes": question -> its date field.
+DATED_QUESTIONS = {
+    "isotretinoin": "isotretinoin_date",
+    "radiation": "radiation_date",
+    "previous_treatment": "previous_treatment_date",
+}
+# Fields that take exactly one value (everything but `concerns`).
+SINGLE_VALUE_FIELDS = (
+    "area",
+    "isotretinoin",
+    "radiation",
+    "pregnant",
+    "keloid",
+    "infection",
+    "open_wounds",
+    "cold_sores",
+    "previous_treatment",
+)
+
+
+class ScreenerForm(forms.Form):
+    area = forms.ChoiceField(
+        label="Which area would you like treated?",
+        help_text="We treat one area per session. Face and neck count as one area.",
+        choices=AREA_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the area you would like treated",
+            "invalid_choice": "Select one of the areas listed",
+        },
+    )
+    concerns = forms.MultipleChoiceField(
+        label="What would you like to improve? (optional)",
+        help_text="Select all that apply. This helps us suggest how many sessions you may need.",
+        choices=CONCERN_CHOICES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select only from the options listed"},
+    )
+    isotretinoin = yes_no_field(
+        "Have you taken isotretinoin (Accutane) in the last 3 months?",
+        answer="have you taken isotretinoin (Accutane) in the last 3 months?",
+    )
+    isotretinoin_date = PlainDateField(
+        label="Date of your last dose", noun="the date of your last isotretinoin dose"
+    )
+    radiation = yes_no_field(
+        "Have you had radiation therapy to the skin in the last 12 months?",
+        answer="have you had radiation therapy to the skin in the last 12 months?",
+    )
+    radiation_date = PlainDateField(
+        label="Date of your last radiation treatment",
+        noun="the date of your last radiation treatment",
+    )
+    pregnant = yes_no_field(
+        "Are you pregnant or breastfeeding?", answer="are you pregnant or breastfeeding?"
+    )
+    keloid = yes_no_field(
+        "Have you ever had keloid or hypertrophic (raised) scars, or wounds that heal poorly?",
+        answer="have you had keloid or raised scars, or wounds that heal poorly?",
+    )
+    infection = yes_no_field(
+        "Do you have a skin infection in or near the area right now, including an active "
+        "cold sore?",
+        answer="do you have a skin infection in or near the area right now?",
+    )
+    open_wounds = yes_no_field(
+        "Do you have any open wounds, cuts or abrasions in the area?",
+        answer="do you have any open wounds, cuts or abrasions in the area?",
+    )
+    cold_sores = yes_no_field(
+        "Have you ever had cold sores?", answer="have you ever had cold sores?"
+    )
+    previous_treatment = yes_no_field(
+        "Have you had microneedling before?", answer="have you had microneedling before?"
+    )
+    previous_treatment_date = PlainDateField(
+        label="Date of your last microneedling session",
+        noun="the date of your last microneedling session",
+    )
+
+    def __init__(self, *args, today: date, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for question, date_name in DATED_QUESTIONS.items():
+            field = self.fields[date_name]
+            field.max_value = today
+            # Date pickers offer only dates the form accepts (validation stays on the server).
+            field.widget.attrs.update({"min": EARLIEST_DATE.isoformat(), "max": today.isoformat()})
+            if self.is_bound:
+                # A date belongs to its "yes": needed with it, ignored (even if malformed) without.
+                answered_yes = self.data.get(question) == "yes"
+                field.required = answered_yes
+                field.ignored = not answered_yes
+        self.helper = self._helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # A browser sends one value per radio group and date input; more means a forged or
+        # broken request. QueryDict.get would silently take the last one, so refuse it instead.
+        single = [*SINGLE_VALUE_FIELDS]
+        single += [name for name in DATED_QUESTIONS.values() if not self.fields[name].ignored]
+        for name in single:
+            if len(self._values(name)) > 1 and name not in self.errors:
+                self.add_error(name, "Give one answer only")
+        concerns = self._values("concerns")
+        if len(concerns) != len(set(concerns)) and "concerns" not in self.errors:
+            self.add_error("concerns", "Select each option only once")
+        return cleaned
+
+    def answers(self) -> Answers:
+        """The valid answers as the rules take them. Only after is_valid()."""
+        data = self.cleaned_data
+        return Answers(
+            area=Area(data["area"]),
+            concerns=frozenset(Concern(c) for c in data["concerns"]),
+            pregnant=data["pregnant"],
+            keloid=data["keloid"],
+            infection=data["infection"],
+            open_wounds=data["open_wounds"],
+            cold_sores=data["cold_sores"],
+            **{
+                date_name: data[date_name] if data[question] else None
+                for question, date_name in DATED_QUESTIONS.items()
+            },
+        )
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(element id, message) for each error, in the order of the page, for the summary.
+
+        A group of radios or checkboxes is linked through its first option, the element that
+        exists with that id.
+        """
+        entries = []
+        for bound in self:
+            for message in bound.errors:
+                target = bound.auto_id
+                if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                    target = f"{target}_0"
+                entries.append((target, message))
+        return entries
+
+    def _values(self, name: str) -> list:
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is not None:
+            return getlist(name)
+        value = self.data.get(name)
+        if value is None:
+            return []
+        return list(value) if isinstance(value, list | tuple) else [value]
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_method = "post"
+        helper.form_id = "screener-form"
+        # Errors come from the server, worded for the patient, in one summary (GOV.UK pattern)
+        # rather than as each browser's own bubbles.
+        helper.attrs = {"novalidate": ""}
+        helper.layout = Layout(
+            "area",
+            "concerns",
+            self._dated_question("isotretinoin"),
+            self._dated_question("radiation"),
+            "pregnant",
+            "keloid",
+            "infection",
+            "open_wounds",
+            "cold_sores",
+            self._dated_question("previous_treatment"),
+            Submit("submit", "See my result"),
+        )
+        return helper
+
+    def _dated_question(self, question: str) -> Fieldset:
+        """One fieldset: the question as its legend, the radios, then the date they need.
+
+        screener.js hides the date group until "yes" is chosen; without it the group is
+        always there.
+        """
+        date_name = DATED_QUESTIONS[question]
+        return Fieldset(
+            str(self.fields[question].label),
+            Field(question, template="screener/includes/radios.html"),
+            Div(
+                date_name,
+                css_id=f"group_{date_name}",
+                css_class="date-group",
+                data_reveal_for=question,
+            ),
+            css_class="question",
+        )
