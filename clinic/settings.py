@@ -251,6 +251,7 @@ if not REDIS_URL:
 # django-axes: throttle admin logins per username *and* address together, so an attacker
 # elsewhere cannot lock a real member of staff out. Attempts are counted in the database,
 # which every process shares.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
