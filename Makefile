@@ -22,6 +22,7 @@ run: migrate
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-test
+	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
