@@ -1,0 +1,45 @@
+"""Delete booking requests (with their screening and health answers) past the retention period.
+
+Anonymous screenings that never became a booking hold no personal data and are kept as
+statistics. Expired sessions (which may hold screening answers) are cleared too.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone
+
+from screener.models import BookingRequest, Screening
+
+
+class Command(BaseCommand):
+    help = "Delete booking requests and their screenings older than the retention period."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="Keep requests made in the last DAYS days (default: BOOKING_RETENTION_DAYS).",
+        )
+
+    def handle(self, *args, days: int | None = None, **options) -> None:
+        if days is None:
+            days = settings.BOOKING_RETENTION_DAYS
+        if days < 0:
+            raise CommandError("--days must be zero or more.")
+        cutoff = timezone.now() - timedelta(days=days)
+        with transaction.atomic():
+            old = BookingRequest.objects.created_before(cutoff)
+            screening_ids = list(old.values_list("screening_id", flat=True))
+            requests_deleted, _ = old.delete()
+            # The screening is protected while its request exists: delete it afterwards.
+            screenings_deleted, _ = Screening.objects.filter(pk__in=screening_ids).delete()
+        call_command("clearsessions")
+        self.stdout.write(
+            f"Deleted {requests_deleted} booking requests and {screenings_deleted} screenings "
+            f"older than {days} days. Cleared expired sessions."
+        )
