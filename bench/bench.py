@@ -1,0 +1,314 @@
+"""The site's speed under load, measured the way production serves it: `make bench`.
+
+gunicorn (gunicorn.conf.py: 2 sync workers) with DEBUG off, Redis for the cache and sessions,
+static files collected and served by WhiteNoise, on a fresh database: a temp SQLite file, and
+also PostgreSQL when DATABASE_URL points at one (a database `clinic_bench` is dropped and
+created for the run). wrk (or, without it, bench/pyload.py) loads each endpoint in turn with
+the same 16 connections for the same time after a warm-up, and the figures are printed.
+
+The targets are ratios to the site's CSS file measured in the same run (the cheapest thing
+the stack serves), so they mean the same on any machine. A missed target prints MISS; the
+exit status is non-zero only when the run itself failed, never for a figure.
+
+Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS
+(default 16), BENCH_REDIS_URL (default redis://127.0.0.1:6379/11: emptied by the run),
+DATABASE_URL (PostgreSQL server to use as well; its database is not touched), BENCH_LOADER
+(wrk or python; default wrk when /usr/bin/wrk or wrk on PATH exists).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+from common import (
+    ELIGIBLE_ANSWERS,
+    ROOT,
+    RunFailed,
+    Server,
+    csrf_token,
+    drop_postgres_database,
+    is_postgres,
+    prepared_site,
+    recreate_postgres_database,
+    say,
+    stylesheet_url,
+)
+
+WRK_SCRIPT = Path(__file__).with_name("wrk.lua")
+BENCH_DATABASE = "clinic_bench"
+
+FAQ_TO_CSS_MIN = 0.95
+POST_TO_CSS_MIN = 0.25
+POST_P99_MAX_MS = 20.0
+
+
+@dataclass
+class Endpoint:
+    key: str
+    label: str
+    url: str
+    method: str = "GET"
+    body: str = ""
+    cookie: str = ""
+    expect: int = 200
+
+
+@dataclass
+class Figures:
+    endpoint: Endpoint
+    rps: float  # successful requests per second only
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    requests: int
+    failures: int  # unexpected status or socket error
+    failure_example: int
+
+
+def settings_from_env() -> dict:
+    return {
+        "duration": float(os.environ.get("BENCH_DURATION", "10")),
+        "warmup": float(os.environ.get("BENCH_WARMUP", "3")),
+        "connections": int(os.environ.get("BENCH_CONNECTIONS", "16")),
+        "redis_url": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11"),
+        "loader": os.environ.get("BENCH_LOADER")
+        or ("wrk" if shutil.which("wrk") or Path("/usr/bin/wrk").exists() else "python"),
+    }
+
+
+def run_wrk(endpoint: Endpoint, connections: int, duration: float) -> dict:
+    wrk = shutil.which("wrk") or "/usr/bin/wrk"
+    env = {
+        **os.environ,
+        "WRK_METHOD": endpoint.method,
+        "WRK_BODY": endpoint.body,
+        "WRK_COOKIE": endpoint.cookie,
+        "WRK_EXPECT": str(endpoint.expect),
+    }
+    threads = max(1, min(os.cpu_count() or 1, connections))
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(duration))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(WRK_SCRIPT),
+        endpoint.url,
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=duration + 60)
+    for line in done.stdout.splitlines():
+        if line.startswith("WRK_RESULT "):
+            return json.loads(line.removeprefix("WRK_RESULT "))
+    raise RunFailed(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
+
+
+def load(endpoint: Endpoint, *, loader: str, connections: int, duration: float) -> Figures:
+    if loader == "wrk":
+        raw = run_wrk(endpoint, connections, duration)
+    else:
+        from pyload import run_load
+
+        raw = run_load(
+            endpoint.url,
+            method=endpoint.method,
+            body=endpoint.body,
+            cookie=endpoint.cookie,
+            expect=endpoint.expect,
+            connections=connections,
+            duration=duration,
+        )
+    failures = raw["unexpected"] + raw["socket_errors"]
+    seconds = raw["duration_us"] / 1_000_000
+    return Figures(
+        endpoint=endpoint,
+        rps=max(0, raw["requests"] - raw["unexpected"]) / seconds,
+        p50_ms=raw["p50_us"] / 1000,
+        p95_ms=raw["p95_us"] / 1000,
+        p99_ms=raw["p99_us"] / 1000,
+        requests=raw["requests"],
+        failures=failures,
+        failure_example=raw["unexpected_status"],
+    )
+
+
+def cookies_from(response: httpx.Response) -> dict[str, str]:
+    jar: dict[str, str] = {}
+    for header in response.headers.get_list("set-cookie"):
+        parsed = SimpleCookie()
+        parsed.load(header)
+        jar.update({name: morsel.value for name, morsel in parsed.items()})
+    return jar
+
+
+def endpoints_of(base_url: str) -> list[Endpoint]:
+    """Read the pages once as a browser would, and check each answers as the bench expects."""
+    with httpx.Client(base_url=base_url, timeout=10, follow_redirects=False) as client:
+        faq = client.get("/faq/")
+        if faq.status_code != 200:
+            raise RunFailed(f"GET /faq/ answered {faq.status_code}")
+        css_url = stylesheet_url(faq.text)
+        css = client.get(css_url)
+        if css.status_code != 200:
+            raise RunFailed(f"GET {css_url} answered {css.status_code}")
+        cache_control = css.headers.get("cache-control")
+        say(f"   CSS {css_url}: {len(css.content)} bytes, Cache-Control: {cache_control}")
+
+        form = httpx.get(f"{base_url}/screener/", timeout=10)
+        if form.status_code != 200:
+            raise RunFailed(f"GET /screener/ answered {form.status_code}")
+        csrf_cookie = cookies_from(form).get("csrftoken")
+        if not csrf_cookie:
+            raise RunFailed("GET /screener/ set no csrftoken cookie")
+        body = urlencode(
+            {**ELIGIBLE_ANSWERS, "csrfmiddlewaretoken": csrf_token(form.text)}, doseq=True
+        )
+        cookie = f"csrftoken={csrf_cookie}"
+        # The POST the bench repeats must be a complete, valid submission: check it once.
+        check = httpx.post(
+            f"{base_url}/screener/",
+            content=body,
+            headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+            timeout=10,
+        )
+        if check.status_code != 302 or check.headers.get("location") != "/screener/result/":
+            raise RunFailed(
+                f"The screener POST answered {check.status_code} "
+                f"(location {check.headers.get('location')!r}), not a 302 to /screener/result/"
+            )
+
+    return [
+        Endpoint("css", f"CSS {css_url.rsplit('/', 1)[-1]}", f"{base_url}{css_url}"),
+        Endpoint("faq", "GET /faq/", f"{base_url}/faq/"),
+        Endpoint("home", "GET /", f"{base_url}/"),
+        Endpoint("screener_get", "GET /screener/", f"{base_url}/screener/"),
+        Endpoint(
+            "screener_post",
+            "POST /screener/ (302)",
+            f"{base_url}/screener/",
+            method="POST",
+            body=body,
+            cookie=cookie,
+            expect=302,
+        ),
+        Endpoint("css_again", "CSS again", f"{base_url}{css_url}"),
+    ]
+
+
+def measure(label: str, database_url: str, config: dict) -> dict:
+    say(f"\n== {label}")
+    with prepared_site(
+        database_url=database_url,
+        redis_url=config["redis_url"],
+        SCREENER_RATE_LIMIT="",
+        BOOKING_RATE_LIMIT="",
+    ) as site:
+        server = Server(site, name="bench").start()
+        endpoints = endpoints_of(server.base_url)
+        say(
+            f"   gunicorn 2 sync workers, {config['loader']} {config['connections']} connections, "
+            f"{config['duration']:g} s each after {config['warmup']:g} s of warm-up"
+        )
+        say(f"   {'endpoint':<34}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'failed':>9}")
+        results: dict[str, Figures] = {}
+        for endpoint in endpoints:
+            common = {"loader": config["loader"], "connections": config["connections"]}
+            if config["warmup"] > 0:
+                load(endpoint, duration=config["warmup"], **common)
+            figures = load(endpoint, duration=config["duration"], **common)
+            results[endpoint.key] = figures
+            failed = f"{figures.failures}" + (
+                f" ({figures.failure_example})" if figures.failure_example else ""
+            )
+            say(
+                f"   {endpoint.label:<34}{figures.rps:>9.0f}{figures.p50_ms:>9.1f}"
+                f"{figures.p95_ms:>9.1f}{figures.p99_ms:>9.1f}{failed:>9}"
+            )
+        errors_5xx = server.count_in_log(r'"status_code": 5\d\d')
+    return judge(label, results, errors_5xx)
+
+
+def judge(label: str, results: dict[str, Figures], errors_5xx: int) -> dict:
+    css_rps = (results["css"].rps + results["css_again"].rps) / 2
+    post = results["screener_post"]
+
+    def ratio(key: str) -> float:
+        return results[key].rps / css_rps if css_rps else 0.0
+
+    say(
+        f"   ratios to the CSS file ({css_rps:.0f} req/s, mean of both runs): "
+        + ", ".join(
+            f"{results[key].endpoint.label.split(' (')[0]} {ratio(key):.2f}x"
+            for key in ("faq", "home", "screener_get", "screener_post")
+        )
+    )
+    checks = [
+        (
+            f"cached /faq/ >= {FAQ_TO_CSS_MIN}x the CSS file",
+            ratio("faq") >= FAQ_TO_CSS_MIN,
+            f"{ratio('faq'):.2f}x",
+        ),
+        (
+            f"screener POST >= {POST_TO_CSS_MIN}x the CSS file",
+            ratio("screener_post") >= POST_TO_CSS_MIN,
+            f"{ratio('screener_post'):.2f}x",
+        ),
+        (
+            f"screener POST p99 < {POST_P99_MAX_MS:g} ms",
+            post.p99_ms < POST_P99_MAX_MS,
+            f"{post.p99_ms:.1f} ms",
+        ),
+        (
+            "every request answered as expected (POST: 302 to the result)",
+            all(f.failures == 0 for f in results.values()),
+            f"{sum(f.failures for f in results.values())} failed",
+        ),
+        ("no 5xx in the server's log", errors_5xx == 0, f"{errors_5xx} logged"),
+    ]
+    for name, passed, value in checks:
+        say(f"   {'PASS' if passed else 'MISS'}  {name}: {value}")
+    return {"label": label, "passed": all(passed for _, passed, _ in checks)}
+
+
+def main() -> int:
+    config = settings_from_env()
+    say(f"Benchmark of the clinic site ({ROOT.name}), {os.cpu_count()} cores")
+    runs = [("SQLite (fresh temp file) + Redis", "")]
+    postgres_url = os.environ.get("DATABASE_URL", "")
+    if is_postgres(postgres_url):
+        runs.append(("PostgreSQL (database clinic_bench) + Redis", postgres_url))
+    else:
+        say("DATABASE_URL does not point at PostgreSQL: SQLite only.")
+
+    summaries = []
+    try:
+        for label, url in runs:
+            if url:
+                url = recreate_postgres_database(url, BENCH_DATABASE)
+                try:
+                    summaries.append(measure(label, url, config))
+                finally:
+                    drop_postgres_database(url)
+            else:
+                summaries.append(measure(label, url, config))
+    except RunFailed as failure:
+        say(f"\nThe benchmark could not run: {failure}")
+        return 1
+
+    say("\n== Summary")
+    for summary in summaries:
+        verdict = "all targets met" if summary["passed"] else "a target was missed"
+        say(f"   {summary['label']}: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
