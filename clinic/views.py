@@ -60,7 +60,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except Exception:
         logger.exception("Health check failed")
         healthy = False
-    return JsonResponse({"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503
+    )
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
