@@ -6,7 +6,7 @@ that each change is recorded in the history and clears the public page cache (fa
 """
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -45,9 +45,12 @@ class CategoryAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     actions = [publish, unpublish]
 
-    @admin.display(description="Questions")
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(question_total=Count("questions"))
+
+    @admin.display(description="Questions", ordering="question_total")
     def question_count(self, obj: Category) -> int:
-        return obj.questions.count()
+        return obj.question_total
 
 
 @admin.register(Question)
