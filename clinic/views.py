@@ -68,3 +68,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Shown by django-ratelimit (RATELIMIT_VIEW) when a client sends too many forms."""
     return render(request, "clinic/429.html", status=429)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without a valid token, usually a page left open too long.
+
+    Django's own page has inline styles (which the CSP blocks) and speaks to developers.
+    """
+    return render(request, "403_csrf.html", status=403)
