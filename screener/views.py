@@ -51,22 +51,14 @@ def result(request: HttpRequest) -> HttpResponse:
             "booking. Please answer the questions to see your result.",
         )
         return redirect("screener:start")
-    outcome = stored.result(timezone.localdate())
+    assessed = stored.result(timezone.localdate())
     # The day each dated reason ends, to tell the patient beside that reason.
     ends = dated_deferrals(stored.answers)
     reasons = [
         {"code": reason.value, "until": ends.get(reason), "template": reason_template(reason)}
-        for reason in outcome.reasons
+        for reason in assessed.reasons
     ]
-    return render(
-        request,
-        "screener/result.html",
-        {
-            "result": outcome,
-            "reasons": reasons,
-            "area": stored.answers.area.value,
-        },
-    )
+    return render(request, "screener/result.html", {"result": assessed, "reasons": reasons})
 
 
 def reason_template(reason: str) -> str:
