@@ -324,6 +324,9 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        # At DEBUG, django.template logs exceptions whose text quotes the whole template
+        # context, submitted answers included: never below INFO.
+        "django.template": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         # Axes logs usernames and addresses of failed logins (never passwords).
         "axes": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
     },

@@ -83,9 +83,10 @@ def load_screening(session: SessionBase) -> StoredScreening | None:
             answers=answers_from_dict(data["answers"]),
             completed_at=datetime.fromisoformat(data["completed_at"]),
         )
+        age = timezone.now() - stored.completed_at  # TypeError for a naive (foreign) datetime
     except (KeyError, TypeError, ValueError):
         return None
-    if timezone.now() - stored.completed_at > SCREENING_LIFETIME:
+    if age > SCREENING_LIFETIME:
         return None
     return stored
 
