@@ -493,3 +493,25 @@ def test_rate_limit_does_not_count_page_views(client, settings):
     for _ in range(3):
         assert client.get(BOOKING_URL).status_code == 200
     assert client.post(BOOKING_URL, booking_data()).status_code == 302
+
+
+def test_patient_screened_through_the_screener_can_book(client):
+    """The whole way: the screener's form (SPEC field names) unlocks the booking form."""
+    answers_posted = {
+        "area": "hands",
+        "isotretinoin": "no",
+        "radiation": "no",
+        "pregnant": "no",
+        "keloid": "no",
+        "infection": "no",
+        "open_wounds": "no",
+        "cold_sores": "yes",
+        "previous_treatment": "no",
+    }
+    assert client.post("/screener/", answers_posted).status_code == 302
+    assert "Backs of the hands" in client.get(BOOKING_URL).content.decode()
+    assert post_booking(client)["Location"] == CONFIRMATION_URL
+    booking = only_request()
+    assert booking.answers["area"] == "hands"
+    assert booking.needs_antiviral_prophylaxis
+    assert booking.screening.outcome == "eligible_with_conditions"
