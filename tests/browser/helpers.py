@@ -1,0 +1,91 @@
+"""Small steps the browser tests share: answering the screener, booking, what a page shows."""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+
+NO_TO_EVERYTHING = {
+    "isotretinoin": "no",
+    "radiation": "no",
+    "pregnant": "no",
+    "keloid": "no",
+    "infection": "no",
+    "open_wounds": "no",
+    "cold_sores": "no",
+    "previous_treatment": "no",
+}
+# One set of answers per outcome; "deferred" is the dated kind (it can still book).
+OUTCOME_ANSWERS = {
+    "eligible": {"area": "face_neck", **NO_TO_EVERYTHING},
+    "eligible_with_conditions": {"area": "hands", **NO_TO_EVERYTHING, "cold_sores": "yes"},
+    "deferred": {"area": "decolletage", **NO_TO_EVERYTHING, "previous_treatment": "yes"},
+    "not_suitable": {"area": "face_neck", **NO_TO_EVERYTHING, "keloid": "yes"},
+}
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def recent_treatment_date() -> date:
+    """A last microneedling session 10 days ago: deferred until 18 days from now."""
+    return today() - timedelta(days=10)
+
+
+def answer_screener(page, answers: dict[str, str], dates: dict[str, date] | None = None) -> None:
+    """Open the screener and answer with the pointer (the keyboard journey does it by hand)."""
+    page.goto("/screener/")
+    for name, value in answers.items():
+        page.check(f'input[name="{name}"][value="{value}"]')
+    for name, value in (dates or {}).items():
+        page.fill(f'input[name="{name}"]', value.isoformat())
+    submit(page, "See my result")
+
+
+def submit(page, button: str):
+    """Press a form's button and wait until the next page has loaded, styles and all."""
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name=button).click()
+    return navigation.value
+
+
+def screen_for(page, outcome: str) -> None:
+    """Answer so as to reach the given outcome, and land on the result page."""
+    dates = {"previous_treatment_date": recent_treatment_date()} if outcome == "deferred" else {}
+    answer_screener(page, OUTCOME_ANSWERS[outcome], dates)
+    page.wait_for_url("**/screener/result/")
+    assert page.locator(f'[data-outcome="{outcome}"]').count() == 1
+
+
+def fill_booking(page, preferred: date, *, full_name: str = "Ada Lovelace") -> None:
+    page.get_by_label("Full name").fill(full_name)
+    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_label("Phone number").fill("207 555 0100")
+    page.fill('input[name="preferred_date"]', preferred.isoformat())
+    page.check('input[name="preferred_time"][value="morning"]')
+    page.check('input[name="consent"]')
+
+
+def horizontal_overflow(page) -> dict:
+    """How far the page scrolls sideways, and which elements stick out of the viewport."""
+    return page.evaluate(
+        """() => {
+            const width = document.documentElement.clientWidth;
+            const wide = [];
+            for (const el of document.querySelectorAll('body *')) {
+                const box = el.getBoundingClientRect();
+                if (box.width && box.right > width + 1) {
+                    wide.push(el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+                        + (el.className && typeof el.className === 'string'
+                            ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+                        + ' right=' + Math.round(box.right));
+                }
+            }
+            return {
+                scrollWidth: document.documentElement.scrollWidth,
+                clientWidth: width,
+                innerWidth: window.innerWidth,
+                wide: wide.slice(0, 10),
+            };
+        }"""
+    )
