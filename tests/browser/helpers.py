@@ -45,7 +45,7 @@ def answer_screener(page, answers: dict[str, str], dates: dict[str, date] | None
 def submit(page, button: str):
     """Press a form's button and wait until the next page has loaded, styles and all."""
     with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=button).click()
+        page.get_by_role("button", name=button, exact=True).click()
     return navigation.value
 
 

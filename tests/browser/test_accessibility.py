@@ -207,14 +207,3 @@ def test_pages_reflow_without_horizontal_scrolling(new_context, width, scale):
     page.goto("/booking/")
     submit(page, "Send booking request")
     assert horizontal_overflow(page)["scrollWidth"] <= width, ("booking", horizontal_overflow(page))
-
-
-def test_text_can_be_resized_to_200_percent_without_overflow(new_context):
-    """Browser zoom at 200 % in a 640px-wide window: the same as 320 CSS pixels of layout."""
-    _context, page = new_context(viewport={"width": 640, "height": 800})
-    page.goto("/faq/")
-    # Chromium's page zoom: CSS zoom on the root halves the layout width in CSS pixels.
-    page.evaluate("document.documentElement.style.zoom = '2'")
-    overflow = horizontal_overflow(page)
-    assert overflow["clientWidth"] == 320  # the layout width, in zoomed CSS pixels
-    assert overflow["scrollWidth"] <= overflow["clientWidth"], overflow
