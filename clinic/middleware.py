@@ -1,14 +1,20 @@
 """Site-wide middleware: the public page cache and the staff idle timeout."""
 
+import logging
 import uuid
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
+logger = logging.getLogger(__name__)
+
 PAGES_VERSION_KEY = "public-pages:version"
+PAGE_KEY_PREFIX = "public-page:"
 
 
 def public_page(view: Callable) -> Callable:
@@ -22,54 +28,120 @@ def invalidate_public_pages() -> None:
 
     The version is a random token rather than a counter, so a token evicted from the cache can
     never come back with the same value and revive a stale page.
+
+    Called from a post_save or post_delete signal, this runs inside the transaction that makes
+    the change, before other processes can see it. A page rendered by another request in that
+    gap would read the new version but the old content, and be stored under the new version.
+    So the version changes now (this process sees the change at once) and again once the
+    transaction commits, which makes any page rendered from the old content stale.
     """
+    _new_pages_version()
+    transaction.on_commit(_new_pages_version)
+
+
+def _new_pages_version() -> None:
     cache.set(PAGES_VERSION_KEY, uuid.uuid4().hex, None)
 
 
-class PublicPageCacheMiddleware:
-    """Serve the public content pages (home, FAQ, aftercare, privacy) from the shared cache.
+def current_pages_version() -> str | None:
+    """The content version of the public pages; None until a page is first stored."""
+    get_watched = getattr(cache, "get_watched", None)  # clinic.cache.RedisCache
+    if get_watched is not None:
+        return get_watched(PAGES_VERSION_KEY)
+    return cache.get(PAGES_VERSION_KEY)
 
-    It sits right after WhiteNoise, so a cached page costs about what a static file does: one
-    cache round trip (the page and the content version fetched together) and no session, CSRF
-    or template work. Only pages marked with @public_page, fetched with GET and no query
-    string, are stored, and only when the response is the same for everyone: no cookies set,
-    no Vary: Cookie, no CSP nonce. Headers added by the middleware below this one (CSP,
-    X-Frame-Options) are stored with the page; SecurityMiddleware above it adds its own on
-    every response.
+
+class StoredPage(NamedTuple):
+    version: str
+    status: int
+    headers: dict[str, str]
+    content: bytes
+
+
+class PublicPageCacheMiddleware:
+    """Serve the public content pages (home, FAQ, aftercare, privacy) from cache.
+
+    It sits right after WhiteNoise, so a cached page costs about what a static file does: no
+    session, CSRF, URL resolving or template work. Only pages marked with @public_page,
+    fetched with GET and no query string, are stored, and only when the response is the same
+    for everyone: no cookies set, no Vary: Cookie, no CSP nonce, nothing private. Headers
+    added by the middleware below this one (CSP, X-Frame-Options) are stored with the page;
+    SecurityMiddleware above it adds its own on every response.
+
+    Every page is stored with the content version it was rendered under, in the shared cache
+    (so a new or restarted process need not render it again) and in this process's memory.
+    A page is served only while its version is the current one, which every edit changes.
+    With Redis, the current version is itself kept in memory and Redis pushes a notice the
+    moment it changes (see clinic/cache.py, `get_watched`), so a cached page costs no round
+    trip at all and an edit still shows at once on every process; with another cache it is
+    one small read per request.
+
+    If the cache fails, pages are rendered as if nothing were cached: the FAQ stays up.
     """
+
+    # This process's copies, by path. Only pages that were stored go in (public pages that
+    # answered 200), so their number is bounded by the site's content; the limit is a backstop.
+    MAX_LOCAL_PAGES = 1000
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.local_pages: dict[str, StoredPage] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not self._may_use_cache(request):
+        if request.method != "GET" or request.META.get("QUERY_STRING"):
+            return self.get_response(request)
+        path = request.path
+        local = self.local_pages.get(path)
+        # A path kept in memory is a public page already (only those are kept).
+        if local is None and not self._is_public_page(request):
             return self.get_response(request)
 
-        page_key = f"public-page:{request.path}"
-        found = cache.get_many([PAGES_VERSION_KEY, page_key])
-        version = found.get(PAGES_VERSION_KEY)
-        cached = found.get(page_key)
-        if version is not None and cached is not None and cached[0] == version:
-            _version, status, headers, content = cached
-            return HttpResponse(content, status=status, headers=headers)
+        # CommonMiddleware, which a cached page never reaches, refuses hosts that are not in
+        # ALLOWED_HOSTS (400); this raises the same DisallowedHost.
+        request.get_host()
+        try:
+            version = current_pages_version()
+            if local is not None and version is not None and local.version == version:
+                return self._respond(local)
+            shared = cache.get(PAGE_KEY_PREFIX + path)
+        except Exception:
+            logger.warning("Public page cache unavailable: rendering %s", path, exc_info=True)
+            return self.get_response(request)
+        if version is not None and shared is not None and shared[0] == version:
+            page = StoredPage(*shared)
+            self._keep_locally(path, page)
+            return self._respond(page)
 
         response = self.get_response(request)
         if self._may_store(response):
-            if version is None:
-                version = uuid.uuid4().hex
-                if not cache.add(PAGES_VERSION_KEY, version, None):
-                    version = cache.get(PAGES_VERSION_KEY)
-            cache.set(
-                page_key,
-                (version, response.status_code, dict(response.items()), response.content),
-                settings.PUBLIC_PAGE_CACHE_SECONDS,
-            )
+            try:
+                self._store(path, version, response)
+            except Exception:
+                logger.warning("Public page cache unavailable: %s not stored", path, exc_info=True)
         return response
 
+    def _store(self, path: str, version: str | None, response: HttpResponse) -> None:
+        if version is None:
+            # No version yet (a new or emptied cache). Ours counts only if no other process,
+            # and no edit, set one while this page was being rendered.
+            version = uuid.uuid4().hex
+            if not cache.add(PAGES_VERSION_KEY, version, None):
+                return
+        page = StoredPage(version, response.status_code, dict(response.items()), response.content)
+        cache.set(PAGE_KEY_PREFIX + path, tuple(page), settings.PUBLIC_PAGE_CACHE_SECONDS)
+        self._keep_locally(path, page)
+
+    def _keep_locally(self, path: str, page: StoredPage) -> None:
+        if len(self.local_pages) >= self.MAX_LOCAL_PAGES and path not in self.local_pages:
+            self.local_pages.clear()
+        self.local_pages[path] = page
+
     @staticmethod
-    def _may_use_cache(request: HttpRequest) -> bool:
-        if request.method != "GET" or request.META.get("QUERY_STRING"):
-            return False
+    def _respond(page: StoredPage) -> HttpResponse:
+        return HttpResponse(page.content, status=page.status, headers=page.headers)
+
+    @staticmethod
+    def _is_public_page(request: HttpRequest) -> bool:
         try:
             match = resolve(request.path_info)
         except Resolver404:

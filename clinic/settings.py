@@ -116,6 +116,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+            # Keep each process's connection (as PostgreSQL's above): opening one per request,
+            # with its PRAGMAs, cost more than the screener's whole INSERT.
+            "CONN_MAX_AGE": 60,
             "OPTIONS": {
                 # WAL lets readers and the one writer work at once; IMMEDIATE takes the write
                 # lock up front so concurrent writers queue instead of failing with "locked".
@@ -132,7 +135,9 @@ REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, without a new client per operation, and with get_watched()
+            # for the public pages' version (clinic/cache.py).
+            "BACKEND": "clinic.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "clinic"),
             "TIMEOUT": 60 * 60 * 24,
@@ -140,7 +145,8 @@ if REDIS_URL:
     }
     # Sessions are short-lived (24 hours) and read on every screener and booking request, so
     # they live in Redis: one round trip instead of a database write per request.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Django's cache sessions, less two round trips when a session starts (clinic/sessions.py).
+    SESSION_ENGINE = "clinic.sessions"
 else:
     CACHES = {
         "default": {
