@@ -52,9 +52,16 @@ def browser() -> Iterator:
             "which runs scripts/ensure-chromium.sh).",
             pytrace=False,
         )
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    before = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    # Starting Playwright's sync API leaves this thread in another contextvars context, where
+    # Django would open fresh database connections: ones without the copy of the migrated data
+    # that serialized_rollback restores after each flush. Keep using the same ones.
+    for alias, connection in before.items():
+        connections[alias] = connection
     try:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
