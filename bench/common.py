@@ -254,7 +254,8 @@ class Server:
 
 STYLESHEET_RE = re.compile(r'<link rel="stylesheet" href="([^"]+)"')
 CSRF_INPUT_RE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-REFERENCE_RE = re.compile(r"data-reference[^>]*>\s*([A-Z0-9]{4}-[A-Z0-9]{4})\s*<")
+REFERENCE_RE = re.compile(r'data-reference="([^"]+)"')
+OUTCOME_RE = re.compile(r'data-outcome="([a-z_]+)"')
 
 
 def stylesheet_url(html: str) -> str:
@@ -273,4 +274,9 @@ def csrf_token(html: str) -> str:
 
 def booking_reference(html: str) -> str | None:
     found = REFERENCE_RE.search(html)
+    return found.group(1) if found else None
+
+
+def outcome(html: str) -> str | None:
+    found = OUTCOME_RE.search(html)
     return found.group(1) if found else None
