@@ -293,6 +293,9 @@ X_FRAME_OPTIONS = "DENY"
 # A form refused for its CSRF token gets the site's own page (and so its headers and styles).
 CSRF_FAILURE_VIEW = "clinic.views.csrf_failure"
 
+# The load balancer checks each instance over plain HTTP: /healthz answers it, not a redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365

@@ -8,7 +8,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from clinic.middleware import public_page
 from faq.models import Question, RecoveryStage
@@ -45,7 +45,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe  # GET or HEAD: some load balancers check with HEAD
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
     """For the load balancer: 200 when the database and the cache answer, else 503.

@@ -8,9 +8,7 @@ Most tests run against a small URLconf of their own (below), whose views count t
 "served from cache" means "the view did not run".
 """
 
-import os
 import time
-import uuid
 from collections import Counter
 
 import pytest
@@ -31,6 +29,7 @@ from clinic.middleware import (
     invalidate_public_pages,
     public_page,
 )
+from tests.redis_helpers import REDIS_URL, delete_keys, record_redis_commands, use_redis_cache
 
 calls: Counter[str] = Counter()
 page_text = {"current": "First edition"}
@@ -286,62 +285,20 @@ def test_a_version_set_while_a_page_was_rendered_keeps_that_page_out():
 
 # --- With Redis: the version is watched, not fetched ---------------------------------------------
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
-
-
-def redis_available() -> bool:
-    import redis
-
-    try:
-        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1)
-        client.ping()
-        client.close()
-    except redis.RedisError:
-        return False
-    return True
-
 
 @pytest.fixture
 def redis_cache(settings):
     """The site's Redis cache backend, on its own key prefix in the test Redis database."""
-    if not redis_available():
-        if os.environ.get("REQUIRE_REDIS"):
-            pytest.fail(f"Redis is required (REQUIRE_REDIS) but {REDIS_URL} does not answer")
-        pytest.skip(f"no Redis at {REDIS_URL} (CI sets REQUIRE_REDIS=1)")
-    prefix = f"test-{uuid.uuid4().hex}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "clinic.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
+    prefix = use_redis_cache(settings)
     from django.core.cache import caches
 
     yield caches["default"]
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    delete_keys(prefix)
 
 
 @pytest.fixture
 def redis_commands(monkeypatch):
-    """Counts the commands this process sends to Redis."""
-    from redis.connection import AbstractConnection
-
-    sent: list[str] = []
-    original = AbstractConnection.send_packed_command
-
-    def counting(self, command, *args, **kwargs):
-        sent.append(command)
-        return original(self, command, *args, **kwargs)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
-    return sent
+    return record_redis_commands(monkeypatch)
 
 
 def test_with_redis_a_cached_page_costs_no_round_trip(redis_cache, redis_commands):

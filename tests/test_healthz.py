@@ -1,0 +1,73 @@
+"""GET /healthz, for the load balancer: 200 while the database and the cache answer, 503 when
+either fails, and never a word about what failed (that is for the logs)."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError, connection
+
+pytestmark = pytest.mark.django_db
+
+SECRET_DETAIL = "could not connect to db.internal:5432 as clinic password=hunter2"
+
+
+def test_a_healthy_site_answers_200(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_head_request_is_answered_too(client):
+    """Some load balancers check with HEAD."""
+    assert client.head("/healthz").status_code == 200
+
+
+def test_a_failing_database_gives_503_without_details(client, monkeypatch, caplog):
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError(SECRET_DETAIL)
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    with caplog.at_level(logging.ERROR, logger="clinic.views"):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+    assert "hunter2" not in response.content.decode()
+    assert "db.internal" not in response.content.decode()
+    ours = [r for r in caplog.records if r.name == "clinic.views"]
+    assert [r.getMessage() for r in ours] == ["Health check failed"]
+    assert ours[0].exc_info is not None  # the details go to the log, as the exception's type
+
+
+def test_a_failing_cache_gives_503_without_details(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to redis.internal:6379. Connection refused.")
+
+    monkeypatch.setattr(cache, "set", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable"}
+    assert "redis.internal" not in response.content.decode()
+
+
+def test_a_cache_that_forgets_what_it_was_told_is_unhealthy(client, monkeypatch):
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+    assert client.get("/healthz").status_code == 503
+
+
+def test_the_answer_is_never_a_cached_one(client, monkeypatch):
+    assert client.get("/healthz").status_code == 200
+
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError(SECRET_DETAIL)
+
+    monkeypatch.setattr(connection, "cursor", broken_cursor)
+    assert client.get("/healthz").status_code == 503
+
+
+def test_the_check_is_answered_over_plain_http_when_https_is_enforced(client, settings):
+    """The load balancer checks each instance directly over HTTP: no redirect to HTTPS."""
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/privacy/").status_code == 301
