@@ -43,7 +43,25 @@ TIMEOUT_MS = 10_000
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator:
+def _seed_data_restored_at_end(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """Leave the test database with the migrations' data, as the session found it.
+
+    Browser tests are transactional: each ends by emptying the database, and serialized_rollback
+    only refills it at the start of the next one. With --reuse-db (our default) a PostgreSQL
+    test database would otherwise start the next run with no FAQ content and no groups.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            contents = getattr(connections[alias], "_test_serialized_contents", None)
+            if contents:
+                connections[alias].creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def browser(_seed_data_restored_at_end) -> Iterator:
     if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
         # A failure, not a skip: a suite that silently skips its browser tests proves nothing.
         pytest.fail(
