@@ -18,6 +18,7 @@ DATABASE_URL (PostgreSQL server to use as well; its database is not touched), BE
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -149,6 +150,58 @@ def cookies_from(response: httpx.Response) -> dict[str, str]:
     return jar
 
 
+ASSET_RE = re.compile(r'<(?:link rel="stylesheet" href|script[^>]* src)="([^"]+)"')
+HASHED_RE = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
+ONE_YEAR = 60 * 60 * 24 * 365
+CSS_BUDGET = 20_000  # bytes, uncompressed: the site's one stylesheet
+JS_BUDGET = 10_000  # bytes, uncompressed: all its scripts together
+
+
+def asset_checks(base_url: str) -> list[tuple[str, bool, str]]:
+    """The static files the pages load: small, hashed, cached for a year, all from this site,
+    and no web fonts."""
+    urls: set[str] = set()
+    with httpx.Client(base_url=base_url, timeout=10) as client:
+        for page in ("/", "/faq/", "/screener/", "/aftercare/"):
+            urls.update(ASSET_RE.findall(client.get(page).text))
+        sizes = {"css": 0, "js": 0}
+        compressed = 0
+        long_lived, fonts = [], []
+        for url in sorted(urls):
+            plain = client.get(url)
+            gzipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+            kind = url.rsplit(".", 1)[-1]
+            sizes[kind] = sizes.get(kind, 0) + len(plain.content)
+            compressed += int(gzipped.headers.get("content-length", len(plain.content)))
+            cache_control = plain.headers.get("cache-control", "")
+            max_age = re.search(r"max-age=(\d+)", cache_control)
+            long_lived.append(
+                bool(HASHED_RE.search(url))
+                and "immutable" in cache_control
+                and max_age is not None
+                and int(max_age.group(1)) >= ONE_YEAR
+            )
+            if kind == "css" and "@font-face" in plain.text:
+                fonts.append(url)
+    say(
+        f"   static files the pages load: {', '.join(sorted(urls))}: CSS {sizes['css']} bytes, "
+        f"JS {sizes['js']} bytes, {compressed} bytes gzipped in all"
+    )
+    return [
+        (
+            "every page asset is local, hashed and cached for a year (immutable)",
+            bool(urls) and all(long_lived) and all(u.startswith("/static/") for u in urls),
+            f"{sum(long_lived)} of {len(urls)}",
+        ),
+        (
+            f"CSS <= {CSS_BUDGET} bytes and JS <= {JS_BUDGET} bytes",
+            sizes["css"] <= CSS_BUDGET and sizes["js"] <= JS_BUDGET,
+            f"{sizes['css']} + {sizes['js']} bytes",
+        ),
+        ("no web fonts", not fonts and sizes.keys() <= {"css", "js"}, f"{len(fonts)} @font-face"),
+    ]
+
+
 def endpoints_of(base_url: str) -> list[Endpoint]:
     """Read the pages once as a browser would, and check each answers as the bench expects."""
     with httpx.Client(base_url=base_url, timeout=10, follow_redirects=False) as client:
@@ -212,6 +265,7 @@ def measure(label: str, database_url: str, config: dict) -> dict:
         BOOKING_RATE_LIMIT="",
     ) as site:
         server = Server(site, name="bench").start()
+        static_checks = asset_checks(server.base_url)
         endpoints = endpoints_of(server.base_url)
         say(
             f"   gunicorn 2 sync workers, {config['loader']} {config['connections']} connections, "
@@ -233,10 +287,10 @@ def measure(label: str, database_url: str, config: dict) -> dict:
                 f"{figures.p95_ms:>9.1f}{figures.p99_ms:>9.1f}{failed:>9}"
             )
         errors_5xx = server.count_in_log(r'"status_code": 5\d\d')
-    return judge(label, results, errors_5xx)
+    return judge(label, results, errors_5xx, static_checks)
 
 
-def judge(label: str, results: dict[str, Figures], errors_5xx: int) -> dict:
+def judge(label: str, results: dict[str, Figures], errors_5xx: int, static_checks: list) -> dict:
     css_rps = (results["css"].rps + results["css_again"].rps) / 2
     post = results["screener_post"]
 
@@ -272,6 +326,7 @@ def judge(label: str, results: dict[str, Figures], errors_5xx: int) -> dict:
             f"{sum(f.failures for f in results.values())} failed",
         ),
         ("no 5xx in the server's log", errors_5xx == 0, f"{errors_5xx} logged"),
+        *static_checks,
     ]
     for name, passed, value in checks:
         say(f"   {'PASS' if passed else 'MISS'}  {name}: {value}")
