@@ -53,6 +53,8 @@ class WatchedValues:
         with self._lock:
             try:
                 return self._read(key)
+            except self._redis.ResponseError:
+                raise
             except (self._redis.RedisError, OSError):
                 # A lost connection (Redis restarted, a network blip): forget everything,
                 # then connect and watch again, once.
@@ -89,7 +91,13 @@ class WatchedValues:
             connection = pool.make_connection()
             # Also called when redis-py reconnects: tracking belongs to a connection.
             connection.register_connect_callback(self._start_tracking)
-            connection.connect()
+            try:
+                connection.connect()
+            except self._redis.ResponseError:
+                # Refused by the server: RESP3 (HELLO 3) or CLIENT TRACKING, before Redis 6.
+                self.supported = False
+                connection.disconnect()
+                raise
             self._connection = connection
         return self._connection
 
@@ -97,11 +105,7 @@ class WatchedValues:
         self._values.clear()  # nothing read before this connection is being watched
         connection._parser.set_invalidation_push_handler(self._invalidate)
         connection.send_command("CLIENT", "TRACKING", "ON")
-        try:
-            connection.read_response()
-        except self._redis.ResponseError:
-            self.supported = False  # Redis before 6: the caller falls back to GET
-            raise
+        connection.read_response()
 
     def _invalidate(self, message: list) -> None:
         keys = message[1] if len(message) > 1 else None
@@ -141,9 +145,8 @@ class RedisCacheClient(DjangoRedisCacheClient):
         if self._watched.supported:
             try:
                 value = self._watched.get(key)
-            except self._lib.ResponseError:
-                if self._watched.supported:
-                    raise
+            except (self._lib.RedisError, OSError):
+                pass  # not watchable now: a plain GET (which fails too if Redis is down)
             else:
                 return default if value is None else value
         return self.get(key, default)

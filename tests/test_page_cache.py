@@ -375,3 +375,23 @@ def test_watched_values_survive_a_lost_connection(redis_cache):
     assert redis_cache.get_watched("watched") == "after"
     redis_cache.set("watched", "later")
     assert redis_cache.get_watched("watched") == "later"  # watching again
+
+
+def test_without_client_tracking_the_version_is_read_with_a_plain_get(redis_cache, monkeypatch):
+    """A Redis that refuses to track (before 6, or a proxy) still gets a correct page cache."""
+    from redis.exceptions import ResponseError
+
+    from clinic.cache import WatchedValues
+
+    def refuse(self, connection):
+        raise ResponseError("unknown command 'CLIENT TRACKING'")
+
+    monkeypatch.setattr(WatchedValues, "_start_tracking", refuse)
+    client = Client()
+    client.get("/counted/")
+    assert client.get("/counted/").content == b"<p>First edition</p>"
+    page_text["current"] = "Second edition"
+    invalidate_public_pages()
+    assert client.get("/counted/").content == b"<p>Second edition</p>"
+    assert calls["counted"] == 2
+    assert redis_cache._cache._watched.supported is False
