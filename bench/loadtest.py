@@ -12,7 +12,8 @@ Then, all at once, LOADTEST_JOURNEYS (default 240) patients each go through the 
 every step on the other instance from the one before (so sessions and CSRF tokens must be
 shared): GET /screener/, POST answers, GET the result, GET /booking/, POST the booking form,
 and read the reference on the confirmation page. One patient in eight answers that rules out
-a booking and must be turned away from /booking/ with nothing saved.
+a booking and must be turned away from /booking/ with nothing saved; one in ten sends the
+booking form twice at once, to both instances (a double click), which must make one request.
 
 It checks, and prints with counts: no 5xx; every patient who may book saw a reference; every
 reference a patient saw exists exactly once in the database, and no request exists that no
@@ -121,6 +122,8 @@ class Journey:
     reference: str | None = None
     email: str = ""
     problem: str | None = None
+    double_submit: bool = False
+    raced: bool = False
 
 
 class Browser:
@@ -218,7 +221,26 @@ async def patient_journey(journey: Journey, ports: list[int], preferred: date) -
                 "consent": "on",
                 "csrfmiddlewaretoken": token,
             }
-            booked = await browser.request("POST", "/booking/", details)
+            if journey.double_submit:
+                # The same form sent twice at once (a double click), to both instances.
+                booked, again = await asyncio.gather(
+                    browser.request("POST", "/booking/", details),
+                    browser.request("POST", "/booking/", details),
+                )
+                outcomes = sorted([location(booked), location(again)])
+                expect(
+                    booked.status_code == again.status_code == 302
+                    and "/booking/confirmation/" in outcomes
+                    and set(outcomes) <= {"/booking/confirmation/", "/screener/"},
+                    f"a double submit answered {booked.status_code} {location(booked)} and "
+                    f"{again.status_code} {location(again)}",
+                )
+                # Both confirmed: the two raced through the gate and the database kept one.
+                journey.raced = outcomes == ["/booking/confirmation/"] * 2
+                if location(booked) != "/booking/confirmation/":
+                    booked = again
+            else:
+                booked = await browser.request("POST", "/booking/", details)
             if not journey.kind.may_book:
                 expect(
                     booked.status_code == 302 and location(booked) != "/booking/confirmation/",
@@ -246,9 +268,29 @@ async def run_journeys(ports: list[int], count: int) -> list[Journey]:
     kinds = patient_kinds(today)
     preferred = today + timedelta(days=30)  # after every kind's earliest date
     journeys = [
-        Journey(number=i, kind=kinds[i % len(kinds)], address=fake_address(i)) for i in range(count)
+        Journey(
+            number=i,
+            kind=kinds[i % len(kinds)],
+            address=fake_address(i),
+            # One patient in ten sends the booking form twice at once.
+            double_submit=kinds[i % len(kinds)].may_book and i % 10 == 3,
+        )
+        for i in range(count)
     ]
     await asyncio.gather(*(patient_journey(j, ports, preferred) for j in journeys))
+    return journeys
+
+
+async def run_double_clicks(ports: list[int], first_number: int, count: int) -> list[Journey]:
+    """Patients who send the booking form twice at once, one patient at a time: with the site
+    otherwise idle both requests are handled together, one on each instance, and race."""
+    kind = patient_kinds(date.today())[0]
+    preferred = date.today() + timedelta(days=30)
+    journeys = []
+    for number in range(first_number, first_number + count):
+        journey = Journey(number, kind, fake_address(number), double_submit=True)
+        await patient_journey(journey, ports, preferred)
+        journeys.append(journey)
     return journeys
 
 
@@ -351,11 +393,14 @@ def main() -> int:
             say(f"   instances on ports {ports[0]} and {ports[1]}, 2 workers each")
 
             started = time.monotonic()
-            journeys = asyncio.run(run_journeys(ports, journeys_wanted))
+            crowd = asyncio.run(run_journeys(ports, journeys_wanted))
             elapsed = time.monotonic() - started
+            double_clicks = asyncio.run(run_double_clicks(ports, journeys_wanted + 200, 20))
+            journeys = crowd + double_clicks
             statuses = Counter(status for j in journeys for status in j.statuses)
             say(
-                f"\n== {len(journeys)} concurrent patient journeys in {elapsed:.1f} s "
+                f"\n== {len(crowd)} concurrent patient journeys in {elapsed:.1f} s, then "
+                f"{len(double_clicks)} alone who double-click the booking form "
                 f"({sum(statuses.values())} requests: "
                 + ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items()))
                 + ")"
@@ -386,6 +431,13 @@ def main() -> int:
                 len(shown) == len(bookable),
                 f"every patient who may book was shown a reference "
                 f"({len(shown)} of {len(bookable)})",
+            )
+            doubled = [j for j in journeys if j.double_submit]
+            report.check(
+                all(j.reference and not j.problem for j in doubled),
+                f"a booking form sent twice at once, to both instances, made one request and "
+                f"showed its reference ({sum(bool(j.reference) for j in doubled)} of "
+                f"{len(doubled)}; {sum(j.raced for j in doubled)} raced past the gate together)",
             )
             report.check(
                 not any(j.reference for j in turned_away),
