@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.PublicPageCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "clinic.middleware.SitePolicyCSPMiddleware",  # django-csp, its header built once
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -99,14 +99,48 @@ class PlainDateField(forms.Field):
             raise ValidationError(self.error_messages["future"], code="future")
 
 
-def yes_no_field(label: str, *, answer: str) -> forms.TypedChoiceField:
+# Django deep-copies every field of a form for each instance, choices included, and then
+# normalises the choices again on the copied widget: measured, 165 µs of a 1.3 ms screener POST.
+# The choices here are module constants that no form instance changes, so the copies may share
+# them. Everything else (widget attrs, error messages, validators) is still copied, as Django does.
+class ConstantChoicesWidgetMixin:
+    def __deepcopy__(self, memo: dict) -> forms.Widget:
+        return forms.Widget.__deepcopy__(self, memo)  # skip ChoiceWidget's copy of the choices
+
+
+class ConstantChoicesFieldMixin:
+    def __deepcopy__(self, memo: dict) -> forms.Field:
+        return forms.Field.__deepcopy__(self, memo)  # skip ChoiceField's copy of the choices
+
+
+class RadioSelect(ConstantChoicesWidgetMixin, forms.RadioSelect):
+    pass
+
+
+class CheckboxSelectMultiple(ConstantChoicesWidgetMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+class ChoiceField(ConstantChoicesFieldMixin, forms.ChoiceField):
+    pass
+
+
+class TypedChoiceField(ConstantChoicesFieldMixin, forms.TypedChoiceField):
+    pass
+
+
+class MultipleChoiceField(ConstantChoicesFieldMixin, forms.MultipleChoiceField):
+    pass
+
+
+def yes_no_field(label: str, *, answer: str) -> TypedChoiceField:
     """A required yes/no question as radios; cleaned to True (yes) or False (no)."""
     message = f"Select yes or no: {answer}"
-    return forms.TypedChoiceField(
+    return TypedChoiceField(
         label=label,
         choices=YES_NO_CHOICES,
         coerce=lambda value: value == "yes",
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         error_messages={"required": message, "invalid_choice": message},
     )
 
@@ -132,22 +166,22 @@ SINGLE_VALUE_FIELDS = (
 
 
 class ScreenerForm(forms.Form):
-    area = forms.ChoiceField(
+    area = ChoiceField(
         label="Which area would you like treated?",
         help_text="We treat one area per session. Face and neck count as one area.",
         choices=AREA_CHOICES,
-        widget=forms.RadioSelect,
+        widget=RadioSelect,
         error_messages={
             "required": "Select the area you would like treated",
             "invalid_choice": "Select one of the areas listed",
         },
     )
-    concerns = forms.MultipleChoiceField(
+    concerns = MultipleChoiceField(
         label="What would you like to improve? (optional)",
         help_text="Select all that apply. This helps us suggest how many sessions you may need.",
         choices=CONCERN_CHOICES,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select only from the options listed"},
     )
     isotretinoin = yes_no_field(
