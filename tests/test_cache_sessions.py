@@ -10,21 +10,10 @@ from django.test import Client
 
 from clinic.sessions import SessionStore
 from tests.redis_helpers import REDIS_URL, delete_keys, record_redis_commands, use_redis_cache
+from tests.screener_answers import ELIGIBLE_ANSWERS
 
 pytestmark = pytest.mark.django_db
 
-ELIGIBLE_ANSWERS = {
-    "area": "face_neck",
-    "concerns": ["fine_lines"],
-    "isotretinoin": "no",
-    "radiation": "no",
-    "pregnant": "no",
-    "keloid": "no",
-    "infection": "no",
-    "open_wounds": "no",
-    "cold_sores": "no",
-    "previous_treatment": "no",
-}
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ from django.urls import reverse
 from clinic.logging import JsonFormatter, ScrubRequestFilter
 from screener.models import Screening
 from screener.session import SESSION_KEY
+from tests.screener_answers import NO_TO_EVERY_QUESTION
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +29,7 @@ START = "/screener/"
 RESULT = "/screener/result/"
 
 # Every question answered "no": an eligible patient.
-ALL_NO = {
-    "area": "face_neck",
-    "isotretinoin": "no",
-    "radiation": "no",
-    "pregnant": "no",
-    "keloid": "no",
-    "infection": "no",
-    "open_wounds": "no",
-    "cold_sores": "no",
-    "previous_treatment": "no",
-}
+ALL_NO = {"area": "face_neck", **NO_TO_EVERY_QUESTION}
 
 
 @pytest.fixture(autouse=True)

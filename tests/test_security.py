@@ -21,21 +21,10 @@ from django.utils import timezone
 
 from clinic import urls as clinic_urls
 from faq.models import Question
+from tests.screener_answers import ELIGIBLE_ANSWERS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-ELIGIBLE_ANSWERS = {
-    "area": "face_neck",
-    "concerns": ["fine_lines"],
-    "isotretinoin": "no",
-    "radiation": "no",
-    "pregnant": "no",
-    "keloid": "no",
-    "infection": "no",
-    "open_wounds": "no",
-    "cold_sores": "no",
-    "previous_treatment": "no",
-}
 
 
 def booking_details() -> dict[str, str]:

@@ -4,16 +4,8 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-NO_TO_EVERYTHING = {
-    "isotretinoin": "no",
-    "radiation": "no",
-    "pregnant": "no",
-    "keloid": "no",
-    "infection": "no",
-    "open_wounds": "no",
-    "cold_sores": "no",
-    "previous_treatment": "no",
-}
+from tests.screener_answers import NO_TO_EVERY_QUESTION as NO_TO_EVERYTHING
+
 # One set of answers per outcome; "deferred" is the dated kind (it can still book).
 OUTCOME_ANSWERS = {
     "eligible": {"area": "face_neck", **NO_TO_EVERYTHING},
