@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.context_processors import clinic_details
 from screener.models import BookingRequest
 
 logger = logging.getLogger(__name__)
@@ -43,12 +44,7 @@ def email_context(booking: BookingRequest) -> dict:
         "preferred_date": booking.preferred_date,
         "preferred_time": booking.get_preferred_time_display().lower(),
         "contact_days": CONTACT_WITHIN_WORKING_DAYS,
-        "clinic": {
-            "name": settings.CLINIC_NAME,
-            "address": settings.CLINIC_ADDRESS,
-            "phone": settings.CLINIC_PHONE,
-            "email": settings.CLINIC_EMAIL,
-        },
+        "clinic": clinic_details(),
         "aftercare_url": settings.SITE_URL + reverse("aftercare"),
         "admin_url": settings.SITE_URL + booking.get_absolute_url(),
     }

@@ -154,3 +154,12 @@ def test_not_found_page_helps_the_visitor_on(client, clinic_settings, url):
     assert 'href="/faq/"' in content
     assert 'href="/"' in content
     assert "(555) 010-9999" in content
+
+
+@pytest.mark.django_db
+def test_the_clinics_phone_number_is_a_working_tel_link(client, settings):
+    """A patient on a phone can tap the number: the link holds its digits only."""
+    settings.CLINIC_PHONE = "+1 (207) 555-0142"
+    page = client.get("/").content.decode()
+    assert 'href="tel:+12075550142"' in page
+    assert "+1 (207) 555-0142" in page

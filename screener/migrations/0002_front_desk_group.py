@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("screener", "0002_booking_checklist"),
+        ("screener", "0001_initial"),
     ]
 
     operations = [
