@@ -158,6 +158,13 @@ else:
     # Without a shared cache, sessions must be in the database so that every process sees them.
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# This process's own memory, for what is the same everywhere and may go with the process (the
+# blank screener form): never stale after a deploy, which restarts the processes.
+CACHES["local"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "clinic-local",
+}
+
 # A screening is usable for 24 hours; patients' sessions last that long and no longer.
 SESSION_COOKIE_AGE = 60 * 60 * 24
 SESSION_COOKIE_HTTPONLY = True

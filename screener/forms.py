@@ -302,11 +302,10 @@ class ScreenerForm(forms.Form):
 
     def _helper(self) -> FormHelper:
         helper = FormHelper()
-        helper.form_method = "post"
-        helper.form_id = "screener-form"
-        # Errors come from the server, worded for the patient, in one summary (GOV.UK pattern)
-        # rather than as each browser's own bubbles.
-        helper.attrs = {"novalidate": ""}
+        # The <form> tag and its CSRF token are in templates/screener/screener.html, so that
+        # the fields, the same for every patient, can be cached without anyone's token.
+        helper.form_tag = False
+        helper.disable_csrf = True
         helper.layout = Layout(
             "area",
             "concerns",

@@ -36,7 +36,7 @@ def screener(request: HttpRequest) -> HttpResponse:
             return redirect("screener:result")
     else:
         form = ScreenerForm(today=today)
-    return render(request, "screener/screener.html", {"form": form})
+    return render(request, "screener/screener.html", {"form": form, "today": today})
 
 
 @sensitive_variables()
