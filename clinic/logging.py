@@ -36,7 +36,7 @@ class JsonFormatter(logging.Formatter):
         }
         for field in SAFE_EXTRA_FIELDS:
             value = getattr(record, field, None)
-            if value is not None:
+            if value not in (None, ""):
                 entry[field] = value
         if record.exc_info and record.exc_info[0] is not None:
             exc_type, _exc, tb = record.exc_info
