@@ -72,35 +72,28 @@ class Kind:
 
 
 def patient_kinds(today: date) -> list[Kind]:
+    """The mix of patients: mostly ones who may book, each way they can, and some who may not."""
     recent = (today - timedelta(days=10)).isoformat()  # deferred until 18 days from now
+    with_conditions = Kind(
+        "with conditions",
+        {**ELIGIBLE_ANSWERS, "cold_sores": "yes"},
+        "eligible_with_conditions",
+        True,
+    )
+    deferred_with_date = Kind(
+        "deferred with a date",
+        {**ELIGIBLE_ANSWERS, "previous_treatment": "yes", "previous_treatment_date": recent},
+        "deferred",
+        True,
+    )
     return [
         Kind("eligible", ELIGIBLE_ANSWERS, "eligible", True),
-        Kind(
-            "with conditions",
-            {**ELIGIBLE_ANSWERS, "cold_sores": "yes"},
-            "eligible_with_conditions",
-            True,
-        ),
-        Kind(
-            "deferred with a date",
-            {**ELIGIBLE_ANSWERS, "previous_treatment": "yes", "previous_treatment_date": recent},
-            "deferred",
-            True,
-        ),
+        with_conditions,
+        deferred_with_date,
         Kind("eligible", {**ELIGIBLE_ANSWERS, "area": "hands"}, "eligible", True),
         Kind("eligible", {**ELIGIBLE_ANSWERS, "concerns": "acne_scars"}, "eligible", True),
-        Kind(
-            "with conditions",
-            {**ELIGIBLE_ANSWERS, "cold_sores": "yes"},
-            "eligible_with_conditions",
-            True,
-        ),
-        Kind(
-            "deferred with a date",
-            {**ELIGIBLE_ANSWERS, "previous_treatment": "yes", "previous_treatment_date": recent},
-            "deferred",
-            True,
-        ),
+        with_conditions,
+        deferred_with_date,
         Kind("not suitable", {**ELIGIBLE_ANSWERS, "keloid": "yes"}, "not_suitable", False),
     ]
 
