@@ -18,7 +18,7 @@ from tests.faq_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared/seed/microneedling-faq.txt"
+SEED = Path(__file__).resolve().parents[1] / "docs/microneedling-faq.txt"
 TIMELINE_HEADINGS = ["Day 1", "Day 2", "Days 3\N{EN DASH}4"]
 
 

@@ -1,4 +1,4 @@
-"""Load the clinic's own FAQ text (shared/seed/microneedling-faq.txt) into the database.
+"""Load the clinic's own FAQ text (docs/microneedling-faq.txt) into the database.
 
 The text is copied here rather than read from the seed file, which production deployments do
 not have. Changes from the seed, all harmless: the lists are Markdown lists, the aftercare
