@@ -6,6 +6,7 @@ the first two it refuses to start. See README.md, "Configuration".
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "clinic",
     "faq",
     "screener",
+    "bookings",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "django_ratelimit",
+    "post_office",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +245,19 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", CLINIC_EMAIL)
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# The outbox (django-post-office): messages are stored, then sent by `manage.py send_due_messages`.
+POST_OFFICE = {
+    "DEFAULT_PRIORITY": "medium",  # queued, never sent inside a request
+    "MAX_RETRIES": 8,  # with send_due_messages' back-off: 5 min doubling, about 21 hours
+    "RETRY_INTERVAL": timedelta(minutes=5),
+    "LOG_LEVEL": 1,  # failures only
+    "THREADS_PER_PROCESS": 1,
+    "MESSAGE_ID_ENABLED": True,
+}
+OUTBOX_LOCK_FILE = env("OUTBOX_LOCK_FILE") or str(BASE_DIR / "send_due_messages")
+# Files kept by the site: the outbox's attachments (calendar files).
+MEDIA_ROOT = env("MEDIA_ROOT") or BASE_DIR / "media"
+
 # --- Abuse protection -------------------------------------------------------------------------
 # "<count>/<period>" as django-ratelimit reads it (s, m, h, d); empty turns the limit off.
 SCREENER_RATE_LIMIT = env("SCREENER_RATE_LIMIT", "20/m")
@@ -345,6 +361,8 @@ LOGGING = {
         "django.template": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
         # Axes logs usernames and addresses of failed logins (never passwords).
         "axes": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        # The outbox: failures only (its own handler would otherwise log every batch).
+        "post_office": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("faq/", include("faq.urls")),
     path("", include("screener.urls")),
+    path("", include("bookings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class ScreenerConfig(AppConfig):
     name = "screener"
-    verbose_name = "Screening and booking requests"
+    verbose_name = "Screenings"

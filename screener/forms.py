@@ -15,24 +15,10 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property
 
 from screener.eligibility import Answers, Area, Concern
+from screener.questions import AREAS, CONCERNS, QUESTIONS, Question
 
-AREA_CHOICES = [
-    (Area.FACE_NECK.value, "Face and neck (treated together as one area)"),
-    (Area.DECOLLETAGE.value, "Décolleté (upper chest)"),
-    (Area.HANDS.value, "Back of the hands"),
-    (Area.STRETCH_MARKS.value, "Stretch marks"),
-]
-
-CONCERN_CHOICES = [
-    (Concern.FINE_LINES.value, "Fine lines and wrinkles"),
-    (Concern.DEEP_WRINKLES.value, "Deep wrinkles"),
-    (Concern.PHOTOAGING.value, "Sun damage (photo-ageing)"),
-    (Concern.ACNE_SCARS.value, "Acne scars"),
-    (Concern.TRAUMATIC_SCARS.value, "Scars from an injury or surgery"),
-    (Concern.STRETCH_MARKS.value, "Stretch marks"),
-    (Concern.TEXTURE_PORES.value, "Skin texture and pore size"),
-    (Concern.PIGMENTATION.value, "Uneven skin tone or dark patches (hyperpigmentation)"),
-]
+AREA_CHOICES = [(str(code), label) for code, label in AREAS.items()]
+CONCERN_CHOICES = [(str(code), label) for code, label in CONCERNS.items()]
 
 YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
 
@@ -146,26 +132,24 @@ def yes_no_field(label: str, *, answer: str) -> TypedChoiceField:
 
 
 # The questions that need a date when answered "yes": question -> its date field.
-DATED_QUESTIONS = {
-    "isotretinoin": "isotretinoin_date",
-    "radiation": "radiation_date",
-    "previous_treatment": "previous_treatment_date",
-}
+DATED_QUESTIONS = {q.name: q.date_name for q in QUESTIONS if q.date_name}
 # Fields that take exactly one value (everything but `concerns`).
-SINGLE_VALUE_FIELDS = (
-    "area",
-    "isotretinoin",
-    "radiation",
-    "pregnant",
-    "keloid",
-    "infection",
-    "open_wounds",
-    "cold_sores",
-    "previous_treatment",
-)
+SINGLE_VALUE_FIELDS = ("area", *(q.name for q in QUESTIONS))
 
 
-class ScreenerForm(forms.Form):
+def question_fields(questions: tuple[Question, ...] = QUESTIONS) -> dict[str, forms.Field]:
+    """The yes/no field of each question, followed by its date field if it has one."""
+    fields: dict[str, forms.Field] = {}
+    for question in questions:
+        fields[question.name] = yes_no_field(question.text, answer=question.answer)
+        if question.date_name:
+            fields[question.date_name] = PlainDateField(
+                label=question.date_label, noun=question.date_noun
+            )
+    return fields
+
+
+class ScreenerAreaFields(forms.Form):
     area = ChoiceField(
         label="Which area would you like treated?",
         help_text="We treat one area per session. Face and neck count as one area.",
@@ -184,47 +168,14 @@ class ScreenerForm(forms.Form):
         widget=CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select only from the options listed"},
     )
-    isotretinoin = yes_no_field(
-        "Have you taken isotretinoin (Accutane) in the last 3 months?",
-        answer="have you taken isotretinoin (Accutane) in the last 3 months?",
-    )
-    isotretinoin_date = PlainDateField(
-        label="Date of your last dose", noun="the date of your last isotretinoin dose"
-    )
-    radiation = yes_no_field(
-        "Have you had radiation therapy to the skin in the last 12 months?",
-        answer="have you had radiation therapy to the skin in the last 12 months?",
-    )
-    radiation_date = PlainDateField(
-        label="Date of your last radiation treatment",
-        noun="the date of your last radiation treatment",
-    )
-    pregnant = yes_no_field(
-        "Are you pregnant or breastfeeding?", answer="are you pregnant or breastfeeding?"
-    )
-    keloid = yes_no_field(
-        "Have you ever had keloid or hypertrophic (raised) scars, or wounds that heal poorly?",
-        answer="have you had keloid or raised scars, or wounds that heal poorly?",
-    )
-    infection = yes_no_field(
-        "Do you have a skin infection in or near the area right now, including an active "
-        "cold sore?",
-        answer="do you have a skin infection in or near the area right now?",
-    )
-    open_wounds = yes_no_field(
-        "Do you have any open wounds, cuts or abrasions in the area?",
-        answer="do you have any open wounds, cuts or abrasions in the area?",
-    )
-    cold_sores = yes_no_field(
-        "Have you ever had cold sores?", answer="have you ever had cold sores?"
-    )
-    previous_treatment = yes_no_field(
-        "Have you had microneedling before?", answer="have you had microneedling before?"
-    )
-    previous_treatment_date = PlainDateField(
-        label="Date of your last microneedling session",
-        noun="the date of your last microneedling session",
-    )
+
+
+# The question fields come from screener.questions; the metaclass collects them as if declared.
+ScreenerFields = type(forms.Form)("ScreenerFields", (ScreenerAreaFields,), question_fields())
+
+
+class ScreenerForm(ScreenerFields):
+    submit_label = "See my result"
 
     def __init__(self, *args, today: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -262,18 +213,17 @@ class ScreenerForm(forms.Form):
     def answers(self) -> Answers:
         """The valid answers as the rules take them. Only after is_valid()."""
         data = self.cleaned_data
+        values = {}
+        for question in QUESTIONS:
+            if question.date_name:
+                answered_yes = data[question.name]
+                values[question.date_name] = data[question.date_name] if answered_yes else None
+            else:
+                values[question.name] = data[question.name]
         return Answers(
             area=Area(data["area"]),
             concerns=frozenset(Concern(c) for c in data["concerns"]),
-            pregnant=data["pregnant"],
-            keloid=data["keloid"],
-            infection=data["infection"],
-            open_wounds=data["open_wounds"],
-            cold_sores=data["cold_sores"],
-            **{
-                date_name: data[date_name] if data[question] else None
-                for question, date_name in DATED_QUESTIONS.items()
-            },
+            **values,
         )
 
     def error_summary(self) -> list[tuple[str, str]]:
@@ -307,17 +257,13 @@ class ScreenerForm(forms.Form):
         helper.form_tag = False
         helper.disable_csrf = True
         helper.layout = Layout(
-            "area",
-            "concerns",
-            self._dated_question("isotretinoin"),
-            self._dated_question("radiation"),
-            "pregnant",
-            "keloid",
-            "infection",
-            "open_wounds",
-            "cold_sores",
-            self._dated_question("previous_treatment"),
-            Submit("submit", "See my result"),
+            *(name for name in ("area", "concerns") if name in self.fields),
+            *(
+                self._dated_question(q.name) if q.date_name else q.name
+                for q in QUESTIONS
+                if q.name in self.fields
+            ),
+            Submit("submit", self.submit_label),
         )
         return helper
 

@@ -1,17 +1,12 @@
-"""Words for the codes of screener.eligibility, for the booking pages and for staff in admin.
+"""Words for the codes of screener.eligibility, for staff in the admin and for the booking pages.
 
-(The patient-facing explanations of each reason, with what to do, are the screener's result
-templates; these are the short labels.)
+(The patient-facing explanation of each reason, with what to do, is a template of its own.)
 """
 
-from screener.eligibility import Area, Outcome, Reason
+from screener.eligibility import Outcome, Reason
+from screener.questions import AREAS
 
-AREA_LABELS: dict[str, str] = {
-    Area.FACE_NECK: "Face and neck",
-    Area.DECOLLETAGE: "Décolletage (upper chest)",
-    Area.HANDS: "Backs of the hands",
-    Area.STRETCH_MARKS: "Stretch marks",
-}
+AREA_LABELS: dict[str, str] = AREAS
 
 OUTCOME_LABELS: dict[str, str] = {
     Outcome.ELIGIBLE: "Eligible",
@@ -30,19 +25,6 @@ REASON_LABELS: dict[str, str] = {
     Reason.RADIATION: "Radiation therapy to the skin in the last 12 months",
     Reason.RECENT_TREATMENT: "Microneedling less than 28 days ago",
     Reason.COLD_SORES: "History of cold sores: antiviral prophylaxis must be arranged",
-}
-
-QUESTION_LABELS: dict[str, str] = {
-    "area": "Area",
-    "concerns": "Concerns",
-    "isotretinoin_date": "Isotretinoin (Accutane) in the last 3 months: last dose",
-    "radiation_date": "Radiation therapy to the skin in the last 12 months: last one",
-    "pregnant": "Pregnant or breastfeeding",
-    "keloid": "Keloid or hypertrophic scars, or poor wound healing",
-    "infection": "Current skin infection, including an active cold sore",
-    "open_wounds": "Open wounds, cuts or abrasions in the area",
-    "cold_sores": "Ever had cold sores",
-    "previous_treatment_date": "Microneedling before: last session",
 }
 
 

@@ -12,13 +12,14 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
 from screener.eligibility import Answers, Area, Concern, Result, assess
+from screener.questions import QUESTIONS
 
 SESSION_KEY = "screening"
 BOOKED_KEY = "booking_reference"
 SCREENING_LIFETIME = timedelta(hours=24)
 
-YES_NO_QUESTIONS = ("pregnant", "keloid", "infection", "open_wounds", "cold_sores")
-DATED_QUESTIONS = ("isotretinoin_date", "radiation_date", "previous_treatment_date")
+YES_NO_QUESTIONS = tuple(q.name for q in QUESTIONS if not q.date_name)
+DATED_QUESTIONS = tuple(q.date_name for q in QUESTIONS if q.date_name)
 
 
 @dataclass(frozen=True)

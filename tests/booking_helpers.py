@@ -7,8 +7,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from bookings.models import BookingRequest
 from screener.eligibility import Answers, Area, Concern, assess
-from screener.models import BookingRequest, Screening
+from screener.models import Screening
 from screener.session import store_screening
 
 ELIGIBLE = Answers(

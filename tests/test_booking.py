@@ -13,9 +13,9 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
-from screener.bookings import ScreeningAlreadyBooked, booking_request_create
+from bookings.models import BookingRequest
+from bookings.services import ScreeningAlreadyBooked, booking_request_create
 from screener.eligibility import assess
-from screener.models import BookingRequest
 from screener.session import SESSION_KEY, answers_to_dict, load_screening
 from tests.booking_helpers import ELIGIBLE, answers, booking_data, only_request, screen
 

@@ -13,19 +13,20 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from screener.bookings import booking_request_create
+from bookings.models import BookingRequest
+from bookings.services import booking_request_create
 from screener.eligibility import assess
-from screener.models import BookingRequest, Screening
+from screener.models import Screening
 from tests.booking_helpers import ELIGIBLE, answers, record_screening
 
 pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 3, 10)
-CHANGELIST = "/admin/screener/bookingrequest/"
+CHANGELIST = "/admin/bookings/bookingrequest/"
 
 
 def change_url(booking: BookingRequest) -> str:
-    return reverse("admin:screener_bookingrequest_change", args=[booking.pk])
+    return reverse("admin:bookings_bookingrequest_change", args=[booking.pk])
 
 
 def make_booking(patient_answers=ELIGIBLE, **details) -> BookingRequest:
@@ -76,6 +77,9 @@ def form_data(booking: BookingRequest, **changes) -> dict:
         "preferred_date": booking.preferred_date.isoformat(),
         "preferred_time": booking.preferred_time,
         "notes": booking.notes,
+        # The messages inline (read-only rows).
+        "messages-TOTAL_FORMS": "0",
+        "messages-INITIAL_FORMS": "0",
     }
     if booking.antiviral_prophylaxis_arranged:
         data["antiviral_prophylaxis_arranged"] = "on"
@@ -87,16 +91,26 @@ def form_data(booking: BookingRequest, **changes) -> dict:
 
 
 def test_front_desk_group_has_exactly_its_permissions():
-    """Created by migration: booking requests (view, change) and screenings (view), no more."""
-    codenames = set(
-        Group.objects.get(name="Front desk").permissions.values_list("codename", flat=True)
-    )
-    assert codenames == {"view_bookingrequest", "change_bookingrequest", "view_screening"}
+    """Created by migration: booking requests (view, change), their messages and the outbox
+    (to resend), and screenings (view), no more."""
+    permissions = Group.objects.get(name="Front desk").permissions
+    codenames = set(permissions.values_list("content_type__app_label", "codename"))
+    assert codenames == {
+        ("bookings", "view_bookingrequest"),
+        ("bookings", "change_bookingrequest"),
+        ("bookings", "view_message"),
+        ("screener", "view_screening"),
+        ("post_office", "view_email"),
+        ("post_office", "change_email"),
+        ("post_office", "view_log"),
+    }
 
 
 def test_content_editors_have_no_booking_permission():
     editors = Group.objects.get(name="Content editors")
-    assert not editors.permissions.filter(content_type__app_label="screener").exists()
+    assert not editors.permissions.filter(
+        content_type__app_label__in=["screener", "bookings", "post_office"]
+    ).exists()
 
 
 def test_front_desk_works_through_booking_requests(front_desk):
@@ -145,7 +159,7 @@ def test_front_desk_sees_nothing_of_the_faq_or_the_users(front_desk):
     assert front_desk.get("/admin/auth/user/").status_code == 403
     assert front_desk.get("/admin/auth/group/").status_code == 403
     index = front_desk.get("/admin/").content.decode()
-    assert "/admin/screener/bookingrequest/" in index
+    assert "/admin/bookings/bookingrequest/" in index
     assert "/admin/faq/" not in index
 
 

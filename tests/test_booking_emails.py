@@ -1,11 +1,15 @@
-"""The e-mails a booking request sends, and what happens when the mail server fails.
+"""The e-mails a booking request sends through the outbox, and what a failing mail server does.
 
 SPEC.md: the patient gets their reference, what happens next and how to prepare; the clinic
-gets the reference and an admin link; no e-mail carries health answers; a failing mail server
-loses no request.
+gets the reference and an admin link; no e-mail carries health answers; nothing is sent inside
+the patient's request; `send_due_messages` sends what is due, retries with back-off, and two
+runs at once send each message once.
 """
 
+import os
 import smtplib
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from io import StringIO
 from zoneinfo import ZoneInfo
@@ -14,8 +18,9 @@ import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from post_office.models import STATUS, Email
 
-from screener.models import BookingRequest
+from bookings.models import BookingRequest, Message
 from tests.booking_helpers import answers, booking_data, only_request, screen
 
 pytestmark = pytest.mark.django_db
@@ -81,14 +86,26 @@ def _clock(time_machine):
     time_machine.move_to(NOW, tick=False)
 
 
-def book(client, django_capture_on_commit_callbacks, patient_answers=ELIGIBLE_WITH_HISTORY):
+class ExplodingBackend(BaseEmailBackend):
+    """A mail server must never be asked inside a patient's request."""
+
+    def send_messages(self, email_messages):
+        raise AssertionError("an e-mail was sent inside the request")
+
+
+def book(client, patient_answers=ELIGIBLE_WITH_HISTORY):
     screen(client, patient_answers)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            "/booking/", booking_data(preferred_date=(TODAY + timedelta(days=200)).isoformat())
-        )
+    response = client.post(
+        "/booking/", booking_data(preferred_date=(TODAY + timedelta(days=200)).isoformat())
+    )
     assert response.status_code == 302
     return only_request()
+
+
+def send_due() -> str:
+    out = StringIO()
+    call_command("send_due_messages", stdout=out)
+    return out.getvalue()
 
 
 def message_to(address: str):
@@ -100,6 +117,15 @@ def full_text(message) -> str:
     return f"{message.subject}\n{message.body}"
 
 
+def test_a_booking_stores_both_emails_and_sends_nothing_in_the_request(client, settings):
+    settings.EMAIL_BACKEND = "tests.test_booking_emails.ExplodingBackend"
+    booking = book(client)
+    assert mail.outbox == []
+    kinds = sorted(booking.messages.values_list("kind", flat=True))
+    assert kinds == [Message.Kind.BOOKING_RECEIVED, Message.Kind.NEW_REQUEST]
+    assert set(Email.objects.values_list("status", flat=True)) == {STATUS.queued}
+
+
 @pytest.mark.parametrize(
     "patient_answers",
     [
@@ -107,10 +133,9 @@ def full_text(message) -> str:
         pytest.param(DEFERRED_WITH_DATES, id="deferred_with_dates"),
     ],
 )
-def test_both_emails_carry_the_reference_and_no_health_answers(
-    client, django_capture_on_commit_callbacks, settings, patient_answers
-):
-    booking = book(client, django_capture_on_commit_callbacks, patient_answers)
+def test_both_emails_carry_the_reference_and_no_health_answers(client, settings, patient_answers):
+    booking = book(client, patient_answers)
+    assert "Sent 2." in send_due()
     assert len(mail.outbox) == 2
     patient = message_to("jane@example.com")
     clinic = message_to(settings.CLINIC_EMAIL)
@@ -143,129 +168,135 @@ def test_both_emails_carry_the_reference_and_no_health_answers(
         assert "jane@example.com" not in message.subject
 
 
-def test_patient_email_says_what_happens_next_and_how_to_prepare(
-    client, django_capture_on_commit_callbacks, settings
-):
+def test_patient_email_says_what_happens_next_and_how_to_prepare(client, settings):
     settings.SITE_URL = "https://clinic.example"
-    book(client, django_capture_on_commit_callbacks)
-    body = message_to("jane@example.com").body
+    book(client)
+    send_due()
+    patient = message_to("jane@example.com")
+    body = patient.body
     assert "working days" in body
     assert "20\u201330 minutes" in body
     assert "allow extra time" in body
     assert "one area" in body
     assert "https://clinic.example/aftercare/" in body
+    assert patient.extra_headers["Reply-To"] == settings.CLINIC_EMAIL
 
 
-def test_clinic_email_links_to_the_request_in_admin_and_names_nobody(
-    client, django_capture_on_commit_callbacks, settings
-):
+def test_clinic_email_links_to_the_request_in_admin_and_names_nobody(client, settings):
     settings.SITE_URL = "https://clinic.example"
-    booking = book(client, django_capture_on_commit_callbacks)
+    booking = book(client)
+    send_due()
     clinic = message_to(settings.CLINIC_EMAIL)
-    assert f"https://clinic.example/admin/screener/bookingrequest/{booking.pk}/change/" in (
+    assert f"https://clinic.example/admin/bookings/bookingrequest/{booking.pk}/change/" in (
         clinic.body
     )
     for personal in ("Jane", "jane@example.com", "555-0199"):
         assert personal not in full_text(clinic)
 
 
-def test_sent_emails_are_recorded_on_the_request(client, django_capture_on_commit_callbacks):
-    book(client, django_capture_on_commit_callbacks)
-    booking = only_request()
-    assert booking.patient_email_sent_at is not None
-    assert booking.clinic_email_sent_at is not None
-    assert booking.email_error == ""
-
-
-def test_no_email_before_the_transaction_commits(client, django_capture_on_commit_callbacks):
-    screen(client)
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        client.post("/booking/", booking_data())
-    assert mail.outbox == []
-    assert len(callbacks) == 1
-
-
 @pytest.mark.parametrize(
     "error",
     [smtplib.SMTPServerDisconnected, smtplib.SMTPException, TimeoutError, ConnectionRefusedError],
 )
-def test_failing_mail_server_loses_no_request_and_the_retry_sends_it(
-    client, django_capture_on_commit_callbacks, settings, caplog, monkeypatch, error
+def test_failing_mail_server_loses_nothing_and_a_later_run_sends_each_once(
+    client, settings, monkeypatch, time_machine, error
 ):
     monkeypatch.setattr(FailingBackend, "error", error)
     settings.EMAIL_BACKEND = "tests.test_booking_emails.FailingBackend"
-    booking = book(client, django_capture_on_commit_callbacks)
+    booking = book(client)
 
-    booking.refresh_from_db()
-    assert booking.patient_email_sent_at is None
-    assert booking.clinic_email_sent_at is None
-    assert error.__name__ in booking.email_error
-    assert "jane" not in booking.email_error.lower()
+    assert "Sent 0. To retry later: 2." in send_due()
     assert mail.outbox == []
-    # Logged with the reference only: no name, address or answer.
-    failures = [r for r in caplog.records if getattr(r, "event", "") == "booking_email_failed"]
-    assert len(failures) == 2
-    assert all(record.reference == booking.reference for record in failures)
-    assert "jane" not in caplog.text.lower()
+    assert BookingRequest.objects.with_failed_email().get() == booking
 
+    # The mail server comes back; nothing is retried before its back-off has passed.
     settings.EMAIL_BACKEND = LOCMEM
-    out = StringIO()
-    call_command("send_pending_emails", stdout=out)
-    assert "E-mails sent: 2" in out.getvalue()
+    assert "Sent 0." in send_due()
+    time_machine.move_to(NOW + settings.POST_OFFICE["RETRY_INTERVAL"], tick=False)
+    assert "Sent 2." in send_due()
     assert len(mail.outbox) == 2
-    booking.refresh_from_db()
-    assert booking.patient_email_sent_at is not None
-    assert booking.clinic_email_sent_at is not None
-    assert booking.email_error == ""
+    assert not BookingRequest.objects.with_failed_email().exists()
 
     # Nothing left to send: running it again sends nothing twice.
-    out = StringIO()
-    call_command("send_pending_emails", stdout=out)
-    assert "E-mails sent: 0" in out.getvalue()
+    assert "Sent 0." in send_due()
     assert len(mail.outbox) == 2
 
 
-def test_retry_sends_only_the_email_that_failed(
-    client, django_capture_on_commit_callbacks, settings
-):
+def test_each_retry_waits_twice_as_long(client, settings, time_machine):
+    settings.EMAIL_BACKEND = "tests.test_booking_emails.FailingBackend"
+    book(client)
+    interval = settings.POST_OFFICE["RETRY_INTERVAL"]
+    moment = NOW
+    for tries in range(1, 4):
+        send_due()
+        email = Email.objects.first()
+        assert email.number_of_retries == tries
+        assert email.scheduled_time == moment + interval * 2 ** (tries - 1)
+        moment = email.scheduled_time
+        time_machine.move_to(moment, tick=False)
+
+
+def test_retries_only_the_email_that_failed(client, settings, time_machine):
     settings.EMAIL_BACKEND = "tests.test_booking_emails.ClinicOnlyBackend"
-    booking = book(client, django_capture_on_commit_callbacks)
-    booking.refresh_from_db()
-    assert booking.clinic_email_sent_at is not None
-    assert booking.patient_email_sent_at is None
-    assert "patient e-mail: SMTPRecipientsRefused" in booking.email_error
+    book(client)
+    assert "Sent 1. To retry later: 1." in send_due()
     assert [m.to for m in mail.outbox] == [[settings.CLINIC_EMAIL]]
 
     settings.EMAIL_BACKEND = LOCMEM
-    out = StringIO()
-    call_command("send_pending_emails", stdout=out)
-    assert "E-mails sent: 1. Still failing: 0." in out.getvalue()
+    time_machine.move_to(NOW + timedelta(hours=1), tick=False)
+    assert "Sent 1." in send_due()
     assert [m.to for m in mail.outbox] == [[settings.CLINIC_EMAIL], ["jane@example.com"]]
 
 
-def test_retry_command_reports_what_still_fails(
-    client, django_capture_on_commit_callbacks, settings
-):
-    settings.EMAIL_BACKEND = "tests.test_booking_emails.FailingBackend"
-    book(client, django_capture_on_commit_callbacks)
-    out = StringIO()
-    call_command("send_pending_emails", stdout=out)
-    assert "E-mails sent: 0. Still failing: 2." in out.getvalue()
-    assert only_request().emails_pending
+def test_a_second_run_while_another_process_is_sending_sends_nothing(client, settings):
+    """Another process holds the outbox's lock (a run still sending): this run leaves its
+    messages alone. Once that process has gone, even without releasing the lock, sending
+    resumes."""
+    book(client)
+    holder = subprocess.Popen(  # noqa: S603 (this interpreter, our own script)
+        [sys.executable, "-c", HOLD_LOCK, settings.OUTBOX_LOCK_FILE],
+        stdout=subprocess.PIPE,
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings"},
+    )
+    try:
+        assert b"locked\n" in iter(holder.stdout.readline, b"")
+        assert "Sent 0." in send_due()
+        assert mail.outbox == []
+    finally:
+        holder.kill()
+        holder.wait()
+        holder.stdout.close()
+    assert "Sent 2." in send_due()
 
 
-def test_admin_action_retries_unsent_emails(
-    client, django_capture_on_commit_callbacks, settings, admin_client
-):
+HOLD_LOCK = """
+import sys, time
+import django
+django.setup()
+from post_office.lockfile import FileLock
+FileLock(sys.argv[1]).acquire()
+print("locked", flush=True)
+time.sleep(60)
+"""
+
+
+def test_staff_see_a_failed_email_on_the_request_and_can_resend_it(client, settings, admin_client):
     settings.EMAIL_BACKEND = "tests.test_booking_emails.FailingBackend"
-    booking = book(client, django_capture_on_commit_callbacks)
+    settings.POST_OFFICE = {**settings.POST_OFFICE, "MAX_RETRIES": 0}
+    booking = book(client)
+    assert "Given up: 2." in send_due()
+
+    listing = admin_client.get("/admin/bookings/bookingrequest/").content.decode()
+    assert 'alt="True"' in listing  # the "E-mail failed" column
+    page = admin_client.get(f"/admin/bookings/bookingrequest/{booking.pk}/change/")
+    assert "Failed" in page.content.decode()
+
     settings.EMAIL_BACKEND = LOCMEM
+    ids = list(Email.objects.values_list("pk", flat=True))
     response = admin_client.post(
-        "/admin/screener/bookingrequest/",
-        {"action": "send_unsent_emails", "_selected_action": [booking.pk]},
-        follow=True,
+        "/admin/post_office/email/", {"action": "requeue", "_selected_action": ids}, follow=True
     )
     assert response.status_code == 200
-    assert "E-mails sent: 2" in response.content.decode()
+    assert "Sent 2." in send_due()
     assert len(mail.outbox) == 2
-    assert not BookingRequest.objects.with_unsent_emails().exists()

@@ -13,9 +13,10 @@ from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from screener.bookings import booking_request_create
+from bookings.models import BookingRequest
+from bookings.services import booking_request_create
 from screener.eligibility import assess
-from screener.models import BookingRequest, Screening
+from screener.models import Screening
 from tests.booking_helpers import ELIGIBLE, answers, record_screening
 
 pytestmark = pytest.mark.django_db

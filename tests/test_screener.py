@@ -500,7 +500,7 @@ def test_result_page_markers(client, changes, outcome, reasons, earliest, may_bo
     else:
         assert times == []
 
-    booking = [a for a in doc.find_all("a") if a.attrs["href"] == reverse("screener:booking")]
+    booking = [a for a in doc.find_all("a") if a.attrs["href"] == reverse("bookings:request")]
     contact = doc.find(data_contact=True)
     if may_book:
         assert [a.text for a in booking] == ["Request a booking"]

@@ -14,8 +14,8 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group, User
 
+from bookings.models import BookingRequest
 from faq.models import Category, Question
-from screener.models import BookingRequest
 from tests.browser.helpers import (
     OUTCOME_ANSWERS,
     fill_booking,
@@ -462,9 +462,9 @@ def test_front_desk_cannot_reach_faq_admin_and_schedules_after_the_checklist(pag
     assert page.goto("/admin/faq/question/").status == 403
     assert page.goto("/admin/faq/question/1/change/").status in {403, 404}
 
-    page.goto("/admin/screener/bookingrequest/")
+    page.goto("/admin/bookings/bookingrequest/")
     page.get_by_role("link", name=reference).click()
-    page.wait_for_url("**/admin/screener/bookingrequest/*/change/")
+    page.wait_for_url("**/admin/bookings/bookingrequest/*/change/")
     checklist = page.locator('input[name="antiviral_prophylaxis_arranged"]')
     assert checklist.is_visible()
     assert not checklist.is_checked()

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
 
-from screener.models import BookingRequest
+from bookings.models import BookingRequest
 
 NOTES_MAX_LENGTH = 1000
 PHONE_CHARACTERS = re.compile(r"^[0-9 +().\-]+$")
@@ -157,9 +157,14 @@ class BookingRequestForm(forms.Form):
         """Whether the hidden honeypot field was filled in (by a robot, not a person)."""
         return bool(self.data.get("website", "").strip())
 
-    def fields_in_error(self) -> list[forms.BoundField]:
-        """For the error summary, in the order of the page."""
-        return [self[name] for name in self.fields if name != "website" and self[name].errors]
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(element id, message) for each error, in the order of the page, for the summary."""
+        return [
+            (bound.auto_id, message)
+            for bound in self
+            if bound.name != "website"
+            for message in bound.errors
+        ]
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())

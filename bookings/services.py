@@ -1,15 +1,17 @@
-"""Making a booking request: the one write, with its side effects (the e-mails)."""
+"""Writes with side effects, one keyword-only function each."""
 
-from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
+from post_office.models import Email
 
+from bookings.emails import queue_booking_emails
+from bookings.models import BookingRequest
 from screener.eligibility import Answers, Reason, Result
-from screener.emails import send_booking_emails
-from screener.models import BookingRequest, Screening
+from screener.models import Screening
 from screener.session import answers_to_dict
 
 # A reference that happens to exist already (about one chance in 10**11) is drawn again.
@@ -31,12 +33,11 @@ def booking_request_create(
     result: Result,
     cleaned_data: dict[str, Any],
 ) -> BookingRequest:
-    """Save a patient's booking request with their screening, then e-mail them and the clinic.
+    """Save a patient's booking request with their screening answers, and queue its e-mails.
 
-    The answers, outcome and reasons are stored with the request in one transaction. The
-    e-mails go out only once it has committed, so a failing mail server can never lose a
-    request (see screener.emails). Raises ScreeningAlreadyBooked if the screening has been
-    used already, and Screening.DoesNotExist if it was never recorded.
+    All in one transaction: the request and its messages are stored together, and sent later
+    from the outbox. Raises ScreeningAlreadyBooked if the screening has been used already,
+    and Screening.DoesNotExist if it was never recorded.
     """
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
@@ -60,8 +61,7 @@ def booking_request_create(
                     consent_given_at=timezone.now(),
                     consent_text_version=settings.PRIVACY_NOTICE_VERSION,
                 )
-                # robust: whatever happens while sending, the patient still sees the confirmation.
-                transaction.on_commit(partial(send_booking_emails, booking.pk), robust=True)
+                queue_booking_emails(booking)
                 return booking
         except IntegrityError:
             existing = BookingRequest.objects.filter(screening_id=screening_id).first()
@@ -69,3 +69,18 @@ def booking_request_create(
                 raise ScreeningAlreadyBooked(existing) from None
             # Otherwise the randomly drawn reference was taken: draw another.
     raise IntegrityError("Could not draw an unused booking reference.")
+
+
+def booking_requests_delete(*, requests: QuerySet[BookingRequest]) -> tuple[int, int]:
+    """Delete requests with their screenings and messages. Returns (requests, screenings)."""
+    with transaction.atomic():
+        ids = list(requests.values_list("pk", flat=True))
+        screening_ids = list(
+            BookingRequest.objects.filter(pk__in=ids).values_list("screening_id", flat=True)
+        )
+        # The outbox's e-mails are post-office's rows: deleting one deletes its Message too.
+        Email.objects.filter(clinic_message__booking_id__in=ids).delete()
+        deleted, _ = BookingRequest.objects.filter(pk__in=ids).delete()
+        # The screening is protected while its request exists: delete it afterwards.
+        screenings, _ = Screening.objects.filter(pk__in=screening_ids).delete()
+    return deleted, screenings

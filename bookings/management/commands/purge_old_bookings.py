@@ -1,7 +1,8 @@
-"""Delete booking requests (with their screening and health answers) past the retention period.
+"""Delete booking requests (with their screening, answers and messages) past the retention period.
 
-Anonymous screenings that never became a booking hold no personal data and are kept as
-statistics. Expired sessions (which may hold screening answers) are cleared too.
+A request whose preferred date is still ahead is kept, however old. Anonymous screenings that
+never became a booking hold no personal data and are kept as statistics. Expired sessions
+(which may hold screening answers) are cleared too.
 """
 
 from datetime import timedelta
@@ -9,10 +10,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import timezone
 
-from screener.models import BookingRequest, Screening
+from bookings.models import BookingRequest
+from bookings.services import booking_requests_delete
 
 
 class Command(BaseCommand):
@@ -32,12 +33,8 @@ class Command(BaseCommand):
         if days < 0:
             raise CommandError("--days must be zero or more.")
         cutoff = timezone.now() - timedelta(days=days)
-        with transaction.atomic():
-            old = BookingRequest.objects.created_before(cutoff)
-            screening_ids = list(old.values_list("screening_id", flat=True))
-            requests_deleted, _ = old.delete()
-            # The screening is protected while its request exists: delete it afterwards.
-            screenings_deleted, _ = Screening.objects.filter(pk__in=screening_ids).delete()
+        old = BookingRequest.objects.past_retention(cutoff, timezone.localdate())
+        requests_deleted, screenings_deleted = booking_requests_delete(requests=old)
         call_command("clearsessions")
         self.stdout.write(
             f"Deleted {requests_deleted} booking requests and {screenings_deleted} screenings "

@@ -1,0 +1,66 @@
+"""The gate before the booking form: a screening in this session that allows a booking."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from screener import session as screening_session
+from screener.models import Screening
+
+
+def screening_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let the view run only for a usable screening that may book; it gets request.screening
+    and request.screening_result. Anyone else goes back, told why, and nothing is saved."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        stored = screening_session.load_screening(request.session)
+        if stored is None:
+            return _no_screening(request)
+        if not Screening.objects.filter(pk=stored.screening_id).exists():
+            messages.warning(
+                request,
+                "We could not find your screening. Please answer the questions again before "
+                "requesting a booking.",
+            )
+            return redirect("screener:start")
+        result = stored.result(timezone.localdate())
+        if not result.may_book:
+            messages.warning(
+                request,
+                "Your screening result does not allow a booking request online yet. Your "
+                "result below says what to do instead.",
+            )
+            return redirect("screener:result")
+        request.screening = stored
+        request.screening_result = result
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _no_screening(request: HttpRequest) -> HttpResponse:
+    session = request.session
+    reference = screening_session.booked_reference(session)
+    if reference is not None:
+        messages.info(
+            request,
+            f"You have already sent a booking request with this screening (reference "
+            f"{reference}). To ask for another appointment, please answer the questions again.",
+        )
+    elif screening_session.SESSION_KEY in session:
+        messages.warning(
+            request,
+            "Your screening answers have expired (they are kept for 24 hours) or could not be "
+            "read. Please answer the questions again before requesting a booking.",
+        )
+    else:
+        messages.info(
+            request,
+            "Please answer a few health questions first: they tell you whether you can book.",
+        )
+    return redirect("screener:start")

@@ -1,0 +1,71 @@
+"""Every e-mail to a patient or to the clinic goes through one outbox: django-post-office.
+
+A message is stored (in the caller's transaction) and sent later by `manage.py send_due_messages`,
+so a slow or dead mail server never holds a page and never loses a message. No message carries
+a health answer.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from post_office import mail
+
+from bookings.models import BookingRequest, Message
+from clinic.context_processors import clinic_details
+
+# The clinic's promise on the confirmation page and in the patient's e-mail.
+CONTACT_WITHIN_WORKING_DAYS = 2
+
+
+def queue_email(
+    *,
+    kind: Message.Kind,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    booking: BookingRequest | None = None,
+    send_at: datetime | None = None,
+    attachments: dict | None = None,
+) -> Message:
+    """Store one e-mail in the outbox, rendered from templates/emails/<template>[_subject].txt."""
+    context = {"clinic": clinic_details(), "site_url": settings.SITE_URL, **context}
+    email = mail.send(
+        recipients=[to],
+        sender=settings.DEFAULT_FROM_EMAIL,
+        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
+        message=render_to_string(f"emails/{template}.txt", context),
+        headers={"Reply-To": settings.CLINIC_EMAIL},
+        scheduled_time=send_at,
+        attachments=attachments,
+        priority="medium",  # queued: never sent inside the request
+    )
+    return Message.objects.create(booking=booking, kind=kind, email=email)
+
+
+def queue_booking_emails(booking: BookingRequest) -> None:
+    """The patient's acknowledgement and the clinic's notice of a new request."""
+    context = {
+        "reference": booking.reference,
+        "preferred_date": booking.preferred_date,
+        "preferred_time": booking.get_preferred_time_display().lower(),
+        "contact_days": CONTACT_WITHIN_WORKING_DAYS,
+        "aftercare_url": settings.SITE_URL + reverse("aftercare"),
+        "admin_url": settings.SITE_URL + booking.get_absolute_url(),
+    }
+    queue_email(
+        kind=Message.Kind.BOOKING_RECEIVED,
+        to=booking.email,
+        template="booking_patient",
+        context=context,
+        booking=booking,
+    )
+    queue_email(
+        kind=Message.Kind.NEW_REQUEST,
+        to=settings.CLINIC_EMAIL,
+        template="booking_clinic",
+        context=context,
+        booking=booking,
+    )

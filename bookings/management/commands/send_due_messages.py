@@ -1,0 +1,40 @@
+"""Send every message that is due as of now from the outbox (cron: every 5 minutes).
+
+Two runs at once are safe: django-post-office's lock file lets one send and the other stop.
+A message the mail server refuses is tried again later, each time waiting twice as long.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+from post_office.mail import send_queued_mail_until_done
+from post_office.models import STATUS, Email
+
+
+class Command(BaseCommand):
+    help = "Send the e-mails that are due, retrying failures with back-off."
+
+    def handle(self, *args, **options) -> None:
+        started = timezone.now()
+        sent, failed = _count(STATUS.sent), _count(STATUS.failed)
+        send_queued_mail_until_done(lockfile=settings.OUTBOX_LOCK_FILE)
+        backed_off = back_off_retries(since=started)
+        sent, failed = _count(STATUS.sent) - sent, _count(STATUS.failed) - failed
+        self.stdout.write(f"Sent {sent}. To retry later: {backed_off}. Given up: {failed}.")
+
+
+def _count(status: int) -> int:
+    return Email.objects.filter(status=status).count()
+
+
+def back_off_retries(*, since) -> int:
+    """post-office retries after a fixed interval; wait interval * 2**(tries - 1) instead."""
+    interval = settings.POST_OFFICE["RETRY_INTERVAL"]
+    requeued = Email.objects.filter(status=STATUS.requeued, last_updated__gte=since)
+    count = 0
+    for tries in set(requeued.values_list("number_of_retries", flat=True)):
+        delay = interval * 2 ** max((tries or 1) - 1, 0)
+        count += requeued.filter(number_of_retries=tries).update(
+            scheduled_time=timezone.now() + delay
+        )
+    return count

@@ -1,0 +1,149 @@
+"""Booking requests, the appointments they become, and the messages sent about them.
+
+A request stores the patient's screening answers (health data) with it; they are deleted with
+it (`manage.py purge_old_bookings`, or an erasure).
+"""
+
+import secrets
+from datetime import datetime
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from post_office.models import STATUS as EMAIL_STATUS
+from post_office.models import Email
+
+from screener.eligibility import Reason
+from screener.labels import OUTCOME_LABELS, as_choices
+from screener.models import Screening
+
+# Letters and digits that cannot be mistaken for each other when read over the phone.
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+REFERENCE_LENGTH = 8  # 30**8 ≈ 6.6e11 possibilities
+
+
+def new_reference() -> str:
+    """A short, unguessable, human-friendly code such as "K7QM-2XPA"."""
+    code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+class BookingRequestQuerySet(models.QuerySet):
+    def with_failed_email(self) -> "BookingRequestQuerySet":
+        """Requests with a message the mail server has refused at least once."""
+        return self.filter(messages__email__status__in=Message.FAILING).distinct()
+
+    def past_retention(self, cutoff: datetime, today) -> "BookingRequestQuerySet":
+        """Made before `cutoff`, and with nothing still ahead: no preferred date from today."""
+        return self.filter(created_at__lt=cutoff, preferred_date__lt=today)
+
+
+class BookingRequest(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        CONTACTED = "contacted", "Contacted"
+        SCHEDULED = "scheduled", "Scheduled"
+        TREATED = "treated", "Treated"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No show"
+
+    class PreferredTime(models.TextChoices):
+        MORNING = "morning", "Morning"
+        AFTERNOON = "afternoon", "Afternoon"
+        EVENING = "evening", "Evening"
+
+    reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
+    # One request per screening: this is what makes a double submit create a single request.
+    screening = models.OneToOneField(
+        Screening, on_delete=models.PROTECT, related_name="booking_request", editable=False
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
+
+    full_name = models.CharField(max_length=200)
+    email = models.EmailField()
+    phone = models.CharField(max_length=40)
+    preferred_date = models.DateField()
+    preferred_time = models.CharField(max_length=20, choices=PreferredTime.choices)
+    notes = models.TextField(blank=True, max_length=1000)
+
+    # The patient's screening answers (health data), as the screener's form produced them, and
+    # what the rules made of them on the day of the request (which may differ from the day of
+    # the screening: a deferral can end in between).
+    answers = models.JSONField(editable=False)
+    outcome = models.CharField(max_length=30, choices=as_choices(OUTCOME_LABELS), editable=False)
+    # Reason codes, comma-separated, in the order of eligibility.Reason.
+    reasons = models.CharField(max_length=200, blank=True, editable=False)
+    earliest_booking_date = models.DateField(null=True, blank=True, editable=False)
+
+    consent_given_at = models.DateTimeField(editable=False)
+    consent_text_version = models.CharField(max_length=20, editable=False)
+
+    # Conditions from the screening that staff must tick before scheduling. `needs_...` is fixed
+    # when the request is made (from the screening's reasons); `..._arranged` is the checklist.
+    needs_antiviral_prophylaxis = models.BooleanField(
+        "Needs antiviral prophylaxis", default=False, editable=False
+    )
+    antiviral_prophylaxis_arranged = models.BooleanField(
+        "Antiviral prophylaxis arranged",
+        default=False,
+        help_text="Required before scheduling a patient with a history of cold sores.",
+    )
+
+    objects = BookingRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # The admin form says this beside the checkbox; the database makes sure of it for
+            # every other way in (shell, scripts, a future API).
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled")
+                | models.Q(needs_antiviral_prophylaxis=False)
+                | models.Q(antiviral_prophylaxis_arranged=True),
+                name="scheduled_only_with_prophylaxis_arranged",
+                violation_error_message=(
+                    "A patient with a history of cold sores can be scheduled only once "
+                    "antiviral prophylaxis is arranged."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:bookings_bookingrequest_change", args=[self.pk])
+
+    @property
+    def reason_codes(self) -> list[Reason]:
+        return [Reason(code) for code in self.reasons.split(",") if code]
+
+
+class Message(models.Model):
+    """An e-mail about a booking (or a screening), queued in django-post-office's outbox.
+
+    The outbox (post_office.Email) holds what is sent and its delivery status; this says what the
+    message is about, so staff see failures on the request and erasure finds every message.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKING_RECEIVED = "booking_received", "Booking request received (to the patient)"
+        NEW_REQUEST = "new_request", "New booking request (to the clinic)"
+        CAN_BOOK = "can_book", "You can book now (to the patient)"
+
+    FAILING = (EMAIL_STATUS.failed, EMAIL_STATUS.requeued)
+
+    booking = models.ForeignKey(
+        BookingRequest, on_delete=models.CASCADE, null=True, blank=True, related_name="messages"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    email = models.OneToOneField(Email, on_delete=models.CASCADE, related_name="clinic_message")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
