@@ -156,6 +156,20 @@ def test_screening_that_may_not_book_is_sent_to_its_result(client, method, patie
     assert BookingRequest.objects.count() == 0
 
 
+def test_the_explanation_is_shown_on_the_page_the_patient_lands_on(client):
+    """Sent back to the result page, or to the screener, the patient reads why."""
+    screen(client, answers(keloid=True))
+    page = client.get(BOOKING_URL, follow=True)
+    assert page.request["PATH_INFO"] == "/screener/result/"
+    assert "does not allow a booking request online yet" in page.content.decode()
+
+    client.session.flush()
+    client.cookies.clear()
+    page = client.post(BOOKING_URL, booking_data(), follow=True)
+    assert page.request["PATH_INFO"] == "/screener/"
+    assert "Please answer a few health questions first" in page.content.decode()
+
+
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_expired_screening_is_sent_to_the_screener(client, time_machine, method):
     """A screening is usable for 24 hours."""

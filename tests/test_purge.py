@@ -12,8 +12,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from post_office.models import Email
 
-from bookings.models import BookingRequest
+from bookings.models import BookingRequest, Message
 from bookings.services import booking_request_create
 from screener.eligibility import assess
 from screener.models import Screening
@@ -25,7 +26,9 @@ NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=NEW_YORK)
 
 
-def booking_made_at(moment: datetime, time_machine) -> BookingRequest:
+def booking_made_at(
+    moment: datetime, time_machine, preferred_in: timedelta = timedelta(days=5)
+) -> BookingRequest:
     time_machine.move_to(moment, tick=False)
     patient = answers(cold_sores=True)
     screening = record_screening(patient)
@@ -37,7 +40,7 @@ def booking_made_at(moment: datetime, time_machine) -> BookingRequest:
             "full_name": "Jane Example",
             "email": "jane@example.com",
             "phone": "207 555 0199",
-            "preferred_date": timezone.localdate() + timedelta(days=5),
+            "preferred_date": timezone.localdate() + preferred_in,
             "preferred_time": "morning",
         },
     )
@@ -66,6 +69,28 @@ def test_old_requests_go_with_their_screenings_and_recent_ones_stay(time_machine
     # Anonymous statistics of screenings that never became a booking are kept, however old.
     assert Screening.objects.filter(pk=anonymous_old.pk).exists()
     assert "Deleted 1 booking requests and 1 screenings older than 365 days" in output
+
+
+def test_a_request_whose_preferred_date_is_still_ahead_is_kept(time_machine):
+    """However old the request, a day the patient still expects to come keeps it."""
+    ahead = booking_made_at(NOW - timedelta(days=40), time_machine, timedelta(days=300))
+    today = booking_made_at(NOW - timedelta(days=40), time_machine, timedelta(days=40))
+    past = booking_made_at(NOW - timedelta(days=40), time_machine, timedelta(days=39))
+    time_machine.move_to(NOW, tick=False)
+    purge("--days", "30")
+    assert set(BookingRequest.objects.values_list("pk", flat=True)) == {ahead.pk, today.pk}
+    assert not BookingRequest.objects.filter(pk=past.pk).exists()
+
+
+def test_a_purged_request_takes_its_messages_with_it(time_machine):
+    old = booking_made_at(NOW - timedelta(days=40), time_machine)
+    kept = booking_made_at(NOW - timedelta(days=1), time_machine)
+    assert Email.objects.count() == 4
+    time_machine.move_to(NOW, tick=False)
+    purge("--days", "30")
+    assert not Message.objects.filter(booking_id=old.pk).exists()
+    assert Email.objects.count() == 2
+    assert set(Message.objects.values_list("booking_id", flat=True)) == {kept.pk}
 
 
 def test_days_option_overrides_the_setting(time_machine):
