@@ -5,7 +5,7 @@ Workers: synchronous, two by default (WEB_CONCURRENCY). Every request here is sh
 CPU-bound (Django, a Redis round trip, one small database write), so one process per core
 serves the most requests; slow clients are the load balancer's job, which buffers them.
 
-Logs: everything on stdout, one JSON object per line in the same shape as Django's (see
+Logs: everything on stderr, one JSON object per line in the same shape as Django's (see
 clinic/logging.py). The access log keeps the method, the path *without its query string*,
 the status and the duration, and nothing else: the query string of /faq/?q= holds what a
 patient searched for ("pregnant", "accutane"), which can reveal their health as surely as the
@@ -25,12 +25,13 @@ worker_class = "sync"
 # Two instances on one machine (as in `make loadtest`) would otherwise fight over the one
 # default control socket in the home directory; nothing here uses gunicornc.
 control_socket_disable = True
-accesslog = "-"
+# "-" is stdout for the access log: both go to stderr, like Django's (stdout stays clean).
+accesslog = "/dev/stderr"
 errorlog = "-"
 
 
 class JsonLogger(glogging.Logger):
-    """gunicorn's own logs (access and errors) as JSON lines on stdout, like Django's."""
+    """gunicorn's own logs (access and errors) as JSON lines on stderr, like Django's."""
 
     def setup(self, cfg) -> None:
         super().setup(cfg)

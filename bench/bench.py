@@ -1,16 +1,17 @@
 """The site's speed under load, measured the way production serves it: `make bench`.
 
-gunicorn (gunicorn.conf.py: 2 sync workers) with DEBUG off, Redis for the cache and sessions,
-static files collected and served by WhiteNoise, on a fresh database: a temp SQLite file, and
-also PostgreSQL when DATABASE_URL points at one (a database `clinic_bench` is dropped and
-created for the run). wrk (or, without it, bench/pyload.py) loads each endpoint in turn with
+gunicorn (gunicorn.conf.py: 2 sync workers) with DEBUG off, static files collected and served by
+WhiteNoise, on a fresh database, in three configurations: the default one machine (a temp
+SQLite file named by DATABASE_URL=sqlite:///..., no Redis), SQLite + Redis, and PostgreSQL +
+Redis when DATABASE_URL points at PostgreSQL (a database `clinic_bench_<checkout>` is dropped
+and created for the run). wrk (or, without it, bench/pyload.py) loads each endpoint in turn with
 the same 16 connections for the same time after a warm-up, and the figures are printed.
 
 The targets are ratios to the site's CSS file measured in the same run (the cheapest thing
 the stack serves), so they mean the same on any machine. A missed target prints MISS; the
 exit status is non-zero only when the run itself failed, never for a figure.
 
-Environment: BENCH_DURATION (s, default 10), BENCH_WARMUP (s, default 3), BENCH_CONNECTIONS
+Environment: BENCH_DURATION (s, default 6), BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS
 (default 16), BENCH_REDIS_URL (default redis://127.0.0.1:6379/11: emptied by the run),
 DATABASE_URL (PostgreSQL server to use as well; its database is not touched), BENCH_LOADER
 (wrk or python; default wrk when /usr/bin/wrk or wrk on PATH exists).
@@ -43,7 +44,8 @@ from common import (
 )
 
 WRK_SCRIPT = Path(__file__).with_name("wrk.lua")
-BENCH_DATABASE = "clinic_bench"
+# One per checkout, so two checkouts benchmarking on one server do not drop each other's.
+BENCH_DATABASE = "clinic_bench_" + re.sub(r"\W", "_", ROOT.name.lower())
 
 FAQ_TO_CSS_MIN = 0.95
 POST_TO_CSS_MIN = 0.25
@@ -75,8 +77,8 @@ class Figures:
 
 def settings_from_env() -> dict:
     return {
-        "duration": float(os.environ.get("BENCH_DURATION", "10")),
-        "warmup": float(os.environ.get("BENCH_WARMUP", "3")),
+        "duration": float(os.environ.get("BENCH_DURATION", "6")),
+        "warmup": float(os.environ.get("BENCH_WARMUP", "2")),
         "connections": int(os.environ.get("BENCH_CONNECTIONS", "16")),
         "redis_url": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/11"),
         "loader": os.environ.get("BENCH_LOADER")
@@ -256,11 +258,11 @@ def endpoints_of(base_url: str) -> list[Endpoint]:
     ]
 
 
-def measure(label: str, database_url: str, config: dict) -> dict:
+def measure(label: str, database_url: str, redis_url: str, config: dict) -> dict:
     say(f"\n== {label}")
     with prepared_site(
         database_url=database_url,
-        redis_url=config["redis_url"],
+        redis_url=redis_url,
         SCREENER_RATE_LIMIT="",
         BOOKING_RATE_LIMIT="",
     ) as site:
@@ -336,24 +338,28 @@ def judge(label: str, results: dict[str, Figures], errors_5xx: int, static_check
 def main() -> int:
     config = settings_from_env()
     say(f"Benchmark of the clinic site ({ROOT.name}), {os.cpu_count()} cores")
-    runs = [("SQLite (fresh temp file) + Redis", "")]
+    redis_url = config["redis_url"]
+    runs = [
+        ("Default: SQLite (DATABASE_URL=sqlite:///temp file), no Redis", "sqlite", ""),
+        ("SQLite (fresh temp file) + Redis", "", redis_url),
+    ]
     postgres_url = os.environ.get("DATABASE_URL", "")
     if is_postgres(postgres_url):
-        runs.append(("PostgreSQL (database clinic_bench) + Redis", postgres_url))
+        runs.append((f"PostgreSQL (database {BENCH_DATABASE}) + Redis", postgres_url, redis_url))
     else:
         say("DATABASE_URL does not point at PostgreSQL: SQLite only.")
 
     summaries = []
     try:
-        for label, url in runs:
-            if url:
+        for label, url, redis in runs:
+            if is_postgres(url):
                 url = recreate_postgres_database(url, BENCH_DATABASE)
                 try:
-                    summaries.append(measure(label, url, config))
+                    summaries.append(measure(label, url, redis, config))
                 finally:
                     drop_postgres_database(url)
             else:
-                summaries.append(measure(label, url, config))
+                summaries.append(measure(label, url, redis, config))
     except RunFailed as failure:
         say(f"\nThe benchmark could not run: {failure}")
         return 1

@@ -156,23 +156,25 @@ class Site:
 
 @contextmanager
 def prepared_site(
-    *, database_url: str = "", redis_url: str, **env_overrides: str
+    *, database_url: str = "", redis_url: str = "", **env_overrides: str
 ) -> Iterator[Site]:
-    """A migrated database of its own (a temp SQLite file, or `database_url` as given), its
-    static files collected into a temp STATIC_ROOT, and an empty Redis database."""
+    """A migrated database of its own (a temp SQLite file, or `database_url` as given; "sqlite"
+    names the temp file with DATABASE_URL=sqlite:///...), its static files collected into a
+    temp STATIC_ROOT, and an empty Redis database (none when `redis_url` is empty)."""
     workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
     try:
-        overrides = {
-            "REDIS_URL": redis_url,
-            "STATIC_ROOT": str(workdir / "static"),
-            **env_overrides,
-        }
-        if database_url:
+        overrides = {"STATIC_ROOT": str(workdir / "static"), **env_overrides}
+        if redis_url:
+            overrides["REDIS_URL"] = redis_url
+        if database_url == "sqlite":
+            overrides["DATABASE_URL"] = f"sqlite:///{workdir / 'db.sqlite3'}"
+        elif database_url:
             overrides["DATABASE_URL"] = database_url
         else:
             overrides["SQLITE_PATH"] = str(workdir / "db.sqlite3")
         env = production_env(**overrides)
-        flush_redis(redis_url)
+        if redis_url:
+            flush_redis(redis_url)
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         site = Site(env=env, workdir=workdir)

@@ -1,127 +1,24 @@
-"""Django's Redis cache backend, made cheaper for the two things this site does on every request.
+"""The site's shared caches: Django's Redis and database caches, with three changes.
 
-1. Django's RedisCacheClient builds a new `redis.Redis` for every cache operation. That object
-   is only a thin wrapper around a connection pool, but building one fills a table of some 170
-   response callbacks: measured here, about a third of the time of a cached page and a large
-   share of a screener POST (four to five session operations). A `redis.Redis` is safe to
-   share between threads (each command borrows a connection from the pool), so one per pool
-   serves every operation.
-
-2. `get_watched(key)`: a value read on every request that rarely changes (the version of the
-   public pages) is kept in this process's memory, and Redis itself says when it changes:
-   the value is read over a connection with client-side tracking on (Redis 6+, RESP3), so
-   Redis pushes an invalidation on that connection as soon as any client modifies the key
-   (set, delete, expiry, eviction, flush). Before answering, pending invalidations are
-   applied (a non-blocking poll of the socket, under a microsecond), so the value is as
-   current as a GET would be, without the round trip. Redis sends the invalidation before it
-   answers the client that made the change, so once the change is acknowledged no request
-   can be answered with the old value. Anything unexpected (a lost connection, a server
-   without tracking) drops the remembered values; the value is then read again, or with a
-   plain GET.
-
-3. `incr` in one atomic round trip instead of two racy ones (see RedisCacheClient.incr).
-
-Everything else is Django's own behaviour.
+1. Redis: one `redis.Redis` per connection pool. Django builds a new one for every operation,
+   which fills a table of some 170 response callbacks each time (see README, "Performance").
+2. Redis: after a connection error or timeout, fail at once for FAIL_FAST_SECONDS instead of
+   waiting on a Redis that is down or hung; callers degrade (pages render uncached, forms are
+   accepted, sessions are read from the database).
+3. Rate limits (RateLimitRedisCache) fail open when Redis fails.
+4. Both: `incr` is atomic, so a rate-limit count is never lost between processes, and never
+   left without an expiry.
 """
 
-import os
-import threading
+import time
 from typing import Any
 
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from django.db import connections, router, transaction
 
-_MISSING = object()
-
-
-class WatchedValues:
-    """Values read once from Redis, then kept until Redis reports that they changed."""
-
-    def __init__(self, url: str, serializer: Any, pool_options: dict[str, Any]) -> None:
-        import redis
-
-        self._redis = redis
-        self._url = url
-        self._serializer = serializer
-        self._pool_options = pool_options
-        self._lock = threading.Lock()
-        self._values: dict[str, Any] = {}
-        self._connection = None
-        self._pid = os.getpid()
-        self.supported = True
-
-    def get(self, key: str) -> Any:
-        """The value of `key` (None when it does not exist)."""
-        with self._lock:
-            try:
-                return self._read(key)
-            except self._redis.ResponseError:
-                raise
-            except (self._redis.RedisError, OSError):
-                # A lost connection (Redis restarted, a network blip): forget everything,
-                # then connect and watch again, once.
-                self._forget()
-                return self._read(key)
-
-    def _read(self, key: str) -> Any:
-        try:
-            connection = self._tracked_connection()
-            # Apply every invalidation Redis has sent since the last call.
-            while connection.can_read():
-                connection.read_response(push_request=True)
-            value = self._values.get(key, _MISSING)
-            if value is _MISSING:
-                # An invalidation that arrives while this GET is answered concerns a change
-                # Redis made before the GET, so the answer already includes it.
-                connection.send_command("GET", key)
-                raw = connection.read_response()
-                value = None if raw is None else self._serializer.loads(raw)
-                self._values[key] = value
-            return value
-        except (self._redis.RedisError, OSError):
-            self._forget()
-            raise
-
-    def _tracked_connection(self):
-        if self._pid != os.getpid():
-            # A forked child must not read from its parent's socket.
-            self._connection = None
-            self._values.clear()
-            self._pid = os.getpid()
-        if self._connection is None:
-            pool = self._redis.ConnectionPool.from_url(self._url, protocol=3, **self._pool_options)
-            connection = pool.make_connection()
-            # Also called when redis-py reconnects: tracking belongs to a connection.
-            connection.register_connect_callback(self._start_tracking)
-            try:
-                connection.connect()
-            except self._redis.ResponseError:
-                # Refused by the server: RESP3 (HELLO 3) or CLIENT TRACKING, before Redis 6.
-                self.supported = False
-                connection.disconnect()
-                raise
-            self._connection = connection
-        return self._connection
-
-    def _start_tracking(self, connection) -> None:
-        self._values.clear()  # nothing read before this connection is being watched
-        connection._parser.set_invalidation_push_handler(self._invalidate)
-        connection.send_command("CLIENT", "TRACKING", "ON")
-        connection.read_response()
-
-    def _invalidate(self, message: list) -> None:
-        keys = message[1] if len(message) > 1 else None
-        if keys is None:  # the database was flushed
-            self._values.clear()
-            return
-        for key in keys:
-            self._values.pop(key.decode() if isinstance(key, bytes) else key, None)
-
-    def _forget(self) -> None:
-        self._values.clear()
-        if self._connection is not None:
-            self._connection.disconnect()  # reconnects, and watches again, on the next call
-
+FAIL_FAST_SECONDS = 5
 
 # INCRBY only if the key exists, in one atomic step (see RedisCacheClient.incr).
 INCR_IF_EXISTS = """
@@ -136,23 +33,12 @@ class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
-        self._watched: WatchedValues | None = None
         self._incr_script = None
-
-    def incr(self, key: str, delta: int) -> int:
-        # Django asks EXISTS, then sends INCRBY: two round trips, and if the key expires in
-        # between, INCRBY creates it anew *without an expiry*. For a rate-limit counter (the
-        # add-then-incr of django-ratelimit) that would refuse the client for good. Here both
-        # happen in one atomic script.
-        client = self.get_client(key, write=True)
-        if self._incr_script is None:
-            self._incr_script = client.register_script(INCR_IF_EXISTS)
-        value = self._incr_script(keys=[key], args=[delta], client=client)
-        if value is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return value
+        self._failing_until = 0.0
 
     def get_client(self, key=None, *, write=False):
+        if time.monotonic() < self._failing_until:
+            raise self._lib.ConnectionError("Redis failed recently: not asked again yet")
         index = self._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
@@ -163,18 +49,33 @@ class RedisCacheClient(DjangoRedisCacheClient):
             client = self._clients[index] = self._client(connection_pool=self._pools[index])
         return client
 
-    def get_watched(self, key: str, default: Any) -> Any:
-        if self._watched is None:
-            # The primary: where writes happen, so its invalidations are never behind.
-            self._watched = WatchedValues(self._servers[0], self._serializer, self._pool_options)
-        if self._watched.supported:
-            try:
-                value = self._watched.get(key)
-            except (self._lib.RedisError, OSError):
-                pass  # not watchable now: a plain GET (which fails too if Redis is down)
-            else:
-                return default if value is None else value
-        return self.get(key, default)
+    def failed(self) -> None:
+        now = time.monotonic()
+        if now >= self._failing_until:  # not our own fail-fast refusal: Redis itself failed
+            self._failing_until = now + FAIL_FAST_SECONDS
+
+    def incr(self, key: str, delta: int) -> int:
+        # Django sends EXISTS then INCRBY: if the key expires in between, INCRBY recreates it
+        # without an expiry, and a rate-limit counter would refuse the client for good.
+        client = self.get_client(key, write=True)
+        if self._incr_script is None:
+            self._incr_script = client.register_script(INCR_IF_EXISTS)
+        value = self._incr_script(keys=[key], args=[delta], client=client)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
+
+
+def _fail_fast(name: str):
+    def operation(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(DjangoRedisCache, name)(self, *args, **kwargs)
+        except (self._cache._lib.ConnectionError, self._cache._lib.TimeoutError):
+            self._cache.failed()
+            raise
+
+    operation.__name__ = name
+    return operation
 
 
 class RedisCache(DjangoRedisCache):
@@ -182,7 +83,49 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = RedisCacheClient
 
-    def get_watched(self, key: str, default: Any = None, version: int | None = None) -> Any:
-        """Like get(), for a key read on every request and seldom written: see the module."""
-        key = self.make_and_validate_key(key, version=version)
-        return self._cache.get_watched(key, default)
+    # Every operation of Django's RedisCache, wrapped to notice Redis failing.
+    add = _fail_fast("add")
+    get = _fail_fast("get")
+    set = _fail_fast("set")
+    touch = _fail_fast("touch")
+    delete = _fail_fast("delete")
+    get_many = _fail_fast("get_many")
+    has_key = _fail_fast("has_key")
+    incr = _fail_fast("incr")
+    set_many = _fail_fast("set_many")
+    delete_many = _fail_fast("delete_many")
+    clear = _fail_fast("clear")
+
+
+class RateLimitRedisCache(RedisCache):
+    """For django-ratelimit only (RATELIMIT_USE_CACHE): Redis failing reads as "no count",
+    which RATELIMIT_FAIL_OPEN turns into "not limited" instead of a 500."""
+
+    def add(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return super().add(*args, **kwargs)
+        except (self._cache._lib.ConnectionError, self._cache._lib.TimeoutError):
+            return False
+
+    def incr(self, *args: Any, **kwargs: Any) -> int:
+        try:
+            return super().incr(*args, **kwargs)
+        except (self._cache._lib.ConnectionError, self._cache._lib.TimeoutError) as error:
+            raise ValueError("Redis unavailable") from error
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        # Django reads, then writes: two processes could both read 3 and write 4. Lock the row
+        # first (SQLite: IMMEDIATE transactions lock the database), so increments queue.
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        with transaction.atomic(using=db):
+            if connection.features.has_select_for_update:
+                table = connection.ops.quote_name(self._table)
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608
+                        [self.make_and_validate_key(key, version=version)],
+                    )
+            return super().incr(key, delta, version)

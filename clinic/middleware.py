@@ -1,16 +1,13 @@
-"""Site-wide middleware: the public page cache, the CSP header and the staff idle timeout."""
+"""Site-wide middleware: the public page cache, NUL bytes refused, the staff idle timeout."""
 
-import functools
 import logging
 import uuid
 from collections.abc import Callable
 from typing import NamedTuple
 
-from csp.constants import HEADER as CSP_HEADER
-from csp.middleware import CSPMiddleware
-from csp.utils import build_policy
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
@@ -49,9 +46,6 @@ def _new_pages_version() -> None:
 
 def current_pages_version() -> str | None:
     """The content version of the public pages; None until a page is first stored."""
-    get_watched = getattr(cache, "get_watched", None)  # clinic.cache.RedisCache
-    if get_watched is not None:
-        return get_watched(PAGES_VERSION_KEY)
     return cache.get(PAGES_VERSION_KEY)
 
 
@@ -74,11 +68,8 @@ class PublicPageCacheMiddleware:
 
     Every page is stored with the content version it was rendered under, in the shared cache
     (so a new or restarted process need not render it again) and in this process's memory.
-    A page is served only while its version is the current one, which every edit changes.
-    With Redis, the current version is itself kept in memory and Redis pushes a notice the
-    moment it changes (see clinic/cache.py, `get_watched`), so a cached page costs no round
-    trip at all and an edit still shows at once on every process; with another cache it is
-    one small read per request.
+    A page is served only while its version is the current one, which every edit changes: one
+    small read of the shared cache per request, so an edit shows at once on every process.
 
     If the cache fails, pages are rendered as if nothing were cached: the FAQ stays up.
     """
@@ -181,38 +172,32 @@ class StaffSessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-class SitePolicyCSPMiddleware(CSPMiddleware):
-    """django-csp's middleware, with the site's policy built once instead of on every response.
+class RejectNulBytesMiddleware:
+    """Answer 400 (the site's page) to a query string or form value holding a NUL byte.
 
-    This site's policy never varies by request: no page uses a nonce and no view has a policy of
-    its own (csp_update, csp_replace, csp_exempt). django-csp builds the header from settings on
-    every response all the same, twice (enforced and report-only): measured, about 5% of a
-    screener POST. Should a response ever carry a nonce or a per-view policy, it is handed to
-    django-csp unchanged.
+    No real form or link sends one, and PostgreSQL refuses them in text: they would reach a
+    query (an admin list filter, the FAQ search) and fail there with a 500.
     """
 
-    PER_VIEW_ATTRIBUTES = (
-        "_csp_exempt",
-        "_csp_config",
-        "_csp_update",
-        "_csp_replace",
-        "_csp_exempt_ro",
-        "_csp_config_ro",
-        "_csp_update_ro",
-        "_csp_replace_ro",
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("QUERY_STRING") and has_nul(request.GET):
+            raise BadRequest("NUL byte in the query string")
+        if request.method == "POST" and request.content_type in self.FORMS:
+            try:
+                form = request.POST
+            except (LookupError, UnicodeDecodeError) as error:  # an unknown or wrong charset
+                raise BadRequest("Undecodable form") from error
+            if has_nul(form):
+                raise BadRequest("NUL byte in a form")
+        return self.get_response(request)
+
+
+def has_nul(data) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
     )
-
-    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if getattr(request, "_csp_nonce", None) is not None or any(
-            hasattr(response, name) for name in self.PER_VIEW_ATTRIBUTES
-        ):
-            return super().process_response(request, response)
-        if CSP_HEADER not in response:
-            response[CSP_HEADER] = site_csp_policy()
-        return response
-
-
-@functools.cache
-def site_csp_policy() -> str:
-    """The Content-Security-Policy header of CONTENT_SECURITY_POLICY (settings are fixed)."""
-    return build_policy()

@@ -1,36 +1,23 @@
-"""Sessions in the cache (Redis), with the round trips Django's cache backend adds for nothing.
+"""Sessions with Redis (SESSION_ENGINE when REDIS_URL is set): Django's cached_db sessions.
 
-Used as SESSION_ENGINE when REDIS_URL is set. A patient's first screener POST starts their
-session; with Django's own backend that costs three round trips to Redis (does this random key
-exist? create it empty; write it again with the answers at the end of the request), here one.
-Behaviour is otherwise Django's own.
+Written to the database and read from Redis, so a Redis that is down or emptied costs speed,
+never a patient's screening.
 """
 
-import secrets
-
-from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
-from django.utils.http import int_to_base36
-
-# Django's keys: 32 characters of [a-z0-9], about 165 random bits.
-KEY_LENGTH = 32
-KEY_BITS = 165  # 2**165 < 36**32, so the key always fits in 32 base-36 digits
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
+from django.contrib.sessions.backends.db import SessionStore as DBStore
 
 
-class SessionStore(CacheSessionStore):
-    def _get_new_session_key(self) -> str:
-        # Django asks the cache whether each new random key exists before using it. The session
-        # is then created with cache.add (SET NX), which refuses a key that exists all the same
-        # (create() then draws another): the question costs a round trip and guards nothing.
-        # The same kind of key as Django's, from one read of the system's random source
-        # rather than one per character.
-        return int_to_base36(secrets.randbits(KEY_BITS)).rjust(KEY_LENGTH, "0")
+class SessionStore(CachedDBStore):
+    def exists(self, session_key: str | None) -> bool:
+        # The database holds every session: asking Redis first costs a round trip, and breaks
+        # the request when Redis is down.
+        return DBStore.exists(self, session_key)
 
-    def cycle_key(self) -> None:
-        # A session without a key (new, or its key unknown or expired) has no key to rotate, so
-        # none an attacker could have planted: it gets a fresh random key when it is first
-        # saved, at the end of this request. Django would create it now, to write it again then.
-        if self.session_key is None:
-            self._session_cache = self._session  # keep what it holds, as Django does
-            self.modified = True
-            return
-        super().cycle_key()
+    def load(self) -> dict:
+        try:
+            return super().load()
+        except Exception:
+            # Read from the database, but Redis refused the copy Django puts back: the
+            # database's answer stands (Django already tolerates a failed cache read or save).
+            return DBStore.load(self)

@@ -75,7 +75,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "clinic.middleware.PublicPageCacheMiddleware",
-    "clinic.middleware.SitePolicyCSPMiddleware",  # django-csp, its header built once
+    "csp.middleware.CSPMiddleware",
+    # A NUL byte in a query string or form is refused (400) before any view or query sees it.
+    "clinic.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,52 +115,59 @@ TEMPLATES = [
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("SQLITE_PATH") or BASE_DIR / "db.sqlite3",
-            # Keep each process's connection (as PostgreSQL's above): opening one per request,
-            # with its PRAGMAs, cost more than the screener's whole INSERT.
             "CONN_MAX_AGE": 60,
-            "OPTIONS": {
-                # WAL lets readers and the one writer work at once; IMMEDIATE takes the write
-                # lock up front so concurrent writers queue instead of failing with "locked".
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-            },
         }
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The same tuning however SQLite is named. WAL lets readers and the one writer work at
+    # once; IMMEDIATE takes the write lock up front, so concurrent writers queue, not fail.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+else:
+    # A connection kept across requests may have been closed by a server restart.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: Redis (shared by every process) when REDIS_URL is set, else this process's memory.
+# Cache: shared by every process that serves the site, so an edit shows at once everywhere and
+# rate limits count once: Redis when REDIS_URL is set, else a table in the database.
 REDIS_URL = env("REDIS_URL")
+CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "clinic")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache, without a new client per operation, and with get_watched()
-            # for the public pages' version (clinic/cache.py).
             "BACKEND": "clinic.cache.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "clinic"),
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 60 * 60 * 24,
+            # A Redis that stops answering must not hold a page: give up fast (and then stop
+            # asking for a while, see clinic/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
-    # Sessions are short-lived (24 hours) and read on every screener and booking request, so
-    # they live in Redis: one round trip instead of a database write per request.
-    # Django's cache sessions, less two round trips when a session starts (clinic/sessions.py).
+    # Rate limits count in the same Redis, but fail open when it fails (clinic/cache.py).
+    CACHES["ratelimit"] = {**CACHES["default"], "BACKEND": "clinic.cache.RateLimitRedisCache"}
+    # Written to the database, read from Redis: Redis down costs speed, never a session.
     SESSION_ENGINE = "clinic.sessions"
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "clinic",
+            # Django's database cache; its table is created by `migrate` (clinic/apps.py).
+            "BACKEND": "clinic.cache.DatabaseCache",
+            "LOCATION": "clinic_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 60 * 60 * 24,
         }
     }
-    # Without a shared cache, sessions must be in the database so that every process sees them.
+    CACHES["ratelimit"] = CACHES["default"]
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # This process's own memory, for what is the same everywhere and may go with the process (the
@@ -266,16 +275,14 @@ BOOKING_RATE_LIMIT = env("BOOKING_RATE_LIMIT", "5/m")
 # any client can write an X-Forwarded-For header of its own.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 RATELIMIT_VIEW = "clinic.views.rate_limited"
-RATELIMIT_USE_CACHE = "default"
+RATELIMIT_USE_CACHE = "ratelimit"
+# If the cache fails, forms are accepted rather than refused or broken.
+RATELIMIT_FAIL_OPEN = True
 SILENCED_SYSTEM_CHECKS = [
-    # django-ratelimit lists only django-redis and memcached as supported; Django's own
-    # RedisCache (SPEC.md's choice) increments atomically with Redis INCR all the same.
+    # django-ratelimit names only django-redis and memcached; the site's caches (clinic/cache.py:
+    # Django's Redis and database caches) are shared and increment atomically all the same.
     "django_ratelimit.W001",
 ]
-if not REDIS_URL:
-    # Without Redis the counts are per process: right for one process (runserver, tests), and
-    # the README says to set REDIS_URL before running several.
-    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 
 # django-axes: throttle admin logins per username *and* address together, so an attacker
 # elsewhere cannot lock a real member of staff out. Attempts are counted in the database,
@@ -337,8 +344,8 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Logging ----------------------------------------------------------------------------------
-# One JSON object per line on stdout. Formatters never see request bodies: health answers are
-# POSTed and never logged (see clinic/logging.py for what is kept of a request).
+# One JSON object per line on stderr, so that stdout stays for commands' own output. Formatters
+# never see request bodies: health answers are POSTed and never logged (see clinic/logging.py).
 LOG_LEVEL = env("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
@@ -346,23 +353,23 @@ LOGGING = {
     "formatters": {"json": {"()": "clinic.logging.JsonFormatter"}},
     "filters": {"scrub": {"()": "clinic.logging.ScrubRequestFilter"}},
     "handlers": {
-        "stdout": {
+        "stderr": {
             "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
+            "stream": "ext://sys.stderr",
             "formatter": "json",
             "filters": ["scrub"],
         },
     },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
     "loggers": {
-        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         # At DEBUG, django.template logs exceptions whose text quotes the whole template
         # context, submitted answers included: never below INFO.
-        "django.template": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "django.template": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # Axes logs usernames and addresses of failed logins (never passwords).
-        "axes": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
         # The outbox: failures only (its own handler would otherwise log every batch).
-        "post_office": {"handlers": ["stdout"], "level": "WARNING", "propagate": False},
+        "post_office": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from clinic import views
 
+handler400 = views.bad_request
+handler500 = views.server_error
+
 admin.site.site_header = "Clinic administration"
 admin.site.site_title = "Clinic admin"
 

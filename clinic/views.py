@@ -5,10 +5,17 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_safe
+from django.views.decorators.http import require_safe
 
 from clinic.middleware import public_page
 from faq.models import Question, RecoveryStage
@@ -16,7 +23,7 @@ from faq.models import Question, RecoveryStage
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     # What microneedling is and what it treats come from the FAQ, so staff edit them once.
@@ -24,7 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/home.html", {"questions": questions})
 
 
-@require_GET
+@require_safe
 @public_page
 def aftercare(request: HttpRequest) -> HttpResponse:
     questions = Question.objects.published().featured_on(Question.Feature.AFTERCARE)
@@ -32,7 +39,7 @@ def aftercare(request: HttpRequest) -> HttpResponse:
     return render(request, "clinic/aftercare.html", {"questions": questions, "stages": stages})
 
 
-@require_GET
+@require_safe
 @public_page
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(
@@ -67,7 +74,33 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Shown by django-ratelimit (RATELIMIT_VIEW) when a client sends too many forms."""
-    return render(request, "clinic/429.html", status=429)
+    response = render(request, "clinic/429.html", status=429)
+    # django-ratelimit does not say when its window ends: the period is the longest wait.
+    response["Retry-After"] = str(retry_after_seconds())
+    return response
+
+
+PERIOD_SECONDS = {"s": 1, "m": 60, "h": 60 * 60, "d": 24 * 60 * 60}
+
+
+def retry_after_seconds() -> int:
+    """The longest period of the site's rate limits ("20/m": 60, "5/2h": 7200)."""
+    periods = []
+    for rate in (settings.SCREENER_RATE_LIMIT, settings.BOOKING_RATE_LIMIT):
+        period = rate.partition("/")[2].strip()
+        if period:
+            periods.append(int(period[:-1] or 1) * PERIOD_SECONDS[period[-1]])
+    return max(periods, default=60)
+
+
+# handler400 and handler500 (clinic/urls.py): never touch the request, whose body may be what
+# failed (an unknown charset), and need no context processor.
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return HttpResponseBadRequest(render_to_string("400.html"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponseServerError(render_to_string("500.html"))
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

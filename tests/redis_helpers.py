@@ -31,12 +31,11 @@ def use_redis_cache(settings) -> str:
             pytest.fail(f"Redis is required (REQUIRE_REDIS) but {REDIS_URL} does not answer")
         pytest.skip(f"no Redis at {REDIS_URL} (CI sets REQUIRE_REDIS=1)")
     prefix = f"test-{uuid.uuid4().hex}"
+    default = {"BACKEND": "clinic.cache.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": prefix}
     settings.CACHES = {
-        "default": {
-            "BACKEND": "clinic.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
+        "default": default,
+        "ratelimit": {**default, "BACKEND": "clinic.cache.RateLimitRedisCache"},
+        "local": settings.CACHES["local"],
     }
     return prefix
 

@@ -1,16 +1,15 @@
-"""The site's CSP header, built once (clinic.middleware.SitePolicyCSPMiddleware)."""
+"""The site's CSP header (django-csp's CSPMiddleware, as shipped)."""
 
 from csp.constants import HEADER, NONCE, SELF
 from csp.decorators import csp_update
+from csp.middleware import CSPMiddleware
 from django.http import HttpResponse
 from django.test import RequestFactory
-
-from clinic.middleware import SitePolicyCSPMiddleware
 
 
 def respond(view):
     request = RequestFactory().get("/")
-    middleware = SitePolicyCSPMiddleware(view)
+    middleware = CSPMiddleware(view)
     return middleware(request)
 
 

@@ -1,4 +1,4 @@
-"""Logs: one JSON object per line on stdout, and never personal or health data.
+"""Logs: one JSON object per line on stderr, and never personal or health data.
 
 Health answers arrive in POST bodies; search terms in the FAQ's query string. Neither may reach
 a log line, whether through a request Django attaches to a record, an exception's message, or
@@ -8,7 +8,9 @@ gunicorn's access log.
 import io
 import json
 import logging
+import os
 import runpy
+import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -91,7 +93,7 @@ def test_only_the_known_safe_extra_fields_are_kept():
 
 @pytest.fixture
 def site_log():
-    """What the site's configured stdout handler writes, as parsed JSON lines."""
+    """What the site's configured stderr handler writes, as parsed JSON lines."""
     handler = next(
         h for h in logging.getLogger("django").handlers if isinstance(h.formatter, JsonFormatter)
     )
@@ -182,3 +184,26 @@ def test_the_access_log_is_json_without_query_string_address_agent_or_referrer()
     text = json.dumps(entry)
     for private in ("pregnant", "keloid", "203.0.113.9", "Mozilla"):
         assert private not in text
+
+
+def test_logs_go_to_stderr_so_a_commands_output_stays_clean(tmp_path):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+    }
+    env.update(SQLITE_PATH=str(tmp_path / "db.sqlite3"), LOG_LEVEL="DEBUG")
+    command = [sys.executable, "manage.py", "shell", "-c", "import logging; "
+               "logging.getLogger('django').info('hello'); print(1)"]  # fmt: skip
+    done = subprocess.run(  # noqa: S603 (our own interpreter and manage.py)
+        command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.splitlines()[-1] == "1"
+    assert "{" not in done.stdout  # no log line (Django's shell may say what it imported)
+    assert json.loads(done.stderr.strip().splitlines()[-1])["message"] == "hello"
+
+
+def test_gunicorn_logs_to_stderr_too():
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    assert config["errorlog"] == "-"  # stderr, in gunicorn's terms
+    assert config["accesslog"] == "/dev/stderr"  # "-" would be stdout

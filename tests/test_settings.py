@@ -18,6 +18,8 @@ print(json.dumps({
     "debug": settings.DEBUG,
     "engine": settings.DATABASES["default"]["ENGINE"],
     "db_name": str(settings.DATABASES["default"]["NAME"]),
+    "db_options": settings.DATABASES["default"].get("OPTIONS", {}),
+    "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"],
     "cache": settings.CACHES["default"]["BACKEND"],
     "session": settings.SESSION_ENGINE,
     "time_zone": settings.TIME_ZONE,
@@ -50,7 +52,8 @@ def test_with_nothing_set_the_site_runs_in_debug_on_sqlite_in_the_clinics_time_z
     found = settings_with()
     assert found["debug"] is True
     assert found["engine"] == "django.db.backends.sqlite3"
-    assert found["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+    # Shared by every process on the machine (a table in the database), as are sessions.
+    assert found["cache"] == "clinic.cache.DatabaseCache"
     assert found["session"] == "django.contrib.sessions.backends.db"
     assert found["time_zone"] == "America/New_York"
 
@@ -67,11 +70,22 @@ def test_database_url_selects_postgresql(debug):
     assert found["db_name"] == "clinic"
 
 
-def test_redis_url_selects_the_shared_cache_and_cache_sessions():
+def test_redis_url_selects_the_redis_cache_and_cached_database_sessions():
     found = settings_with(REDIS_URL="redis://127.0.0.1:6379/4")
-    # Django's Redis cache and cache sessions, tuned for speed (clinic/cache.py, sessions.py).
     assert found["cache"] == "clinic.cache.RedisCache"
     assert found["session"] == "clinic.sessions"
+
+
+@pytest.mark.parametrize(
+    "environ", [{}, {"SQLITE_PATH": "/srv/clinic.sqlite3"}, {"DATABASE_URL": "sqlite:////srv/x.db"}]
+)
+def test_sqlite_is_tuned_the_same_however_it_is_named(environ):
+    found = settings_with(**environ)
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["db_options"]["transaction_mode"] == "IMMEDIATE"
+    assert found["db_options"]["timeout"] == 20
+    assert "journal_mode=WAL" in found["db_options"]["init_command"]
+    assert found["conn_max_age"] == 60
 
 
 def test_production_serves_compressed_hashed_static_files():
