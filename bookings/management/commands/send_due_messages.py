@@ -2,12 +2,15 @@
 
 Two runs at once are safe: django-post-office's lock file lets one send and the other stop.
 A message the mail server refuses is tried again later, each time waiting twice as long.
+(Not post-office's send_queued_mail_until_done: it closes the database connection between
+batches, which would end a test's transaction.)
 """
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from post_office.mail import send_queued_mail_until_done
+from post_office.lockfile import FileLock, FileLocked
+from post_office.mail import get_queued, send_queued
 from post_office.models import STATUS, Email
 
 
@@ -17,7 +20,12 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         started = timezone.now()
         sent, failed = _count(STATUS.sent), _count(STATUS.failed)
-        send_queued_mail_until_done(lockfile=settings.OUTBOX_LOCK_FILE)
+        try:
+            with FileLock(settings.OUTBOX_LOCK_FILE):
+                while get_queued().exists():
+                    send_queued()
+        except FileLocked:
+            self.stdout.write("Another run is sending: nothing to do.")
         backed_off = back_off_retries(since=started)
         sent, failed = _count(STATUS.sent) - sent, _count(STATUS.failed) - failed
         self.stdout.write(f"Sent {sent}. To retry later: {backed_off}. Given up: {failed}.")
