@@ -274,7 +274,7 @@ def plain_text(answer_html: str) -> str:
     a semicolon unless they end in punctuation, one space between words."""
     text = answer_html.replace("</li>", ";</li>").replace("<", " <")
     text = " ".join(html.unescape(strip_tags(text)).split())
-    return re.sub(r"([.:;!?]) ?;", r"\1", text)
+    return re.sub(r"([.:;!?]) ?;", r"\1", text).rstrip(";")
 
 
 def search(text: str) -> tuple[list[Concept], list[Hit]]:
