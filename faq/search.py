@@ -20,18 +20,21 @@ else in it is escaped, so nothing in a query or an answer can become markup.
 from __future__ import annotations
 
 import html
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from faq.models import Question, RecoveryStage, SearchMiss, Synonym
+
+logger = logging.getLogger(__name__)
 
 # Longer than any real question; a pasted essay is cut here before anything else happens.
 MAX_QUERY_LENGTH = 200
@@ -425,10 +428,22 @@ MAX_MISS_ROWS = 5000
 
 
 def record_miss(concepts: list[Concept]) -> None:
-    """Count a search that found nothing, by its significant words only."""
+    """Count a search that found nothing, by its significant words only.
+
+    A count that cannot be written (a locked or read-only database) is given up: the patient's
+    page matters more than the statistic.
+    """
     words = " ".join(concept.words for concept in concepts)[:200]
     if not words:
         return
+    try:
+        with transaction.atomic():
+            _count_miss(words)
+    except DatabaseError:
+        logger.warning("Could not count a search that found nothing", exc_info=True)
+
+
+def _count_miss(words: str) -> None:
     if SearchMiss.objects.filter(words=words).update(count=F("count") + 1):
         return
     if SearchMiss.objects.count() >= MAX_MISS_ROWS:

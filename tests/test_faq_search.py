@@ -276,6 +276,18 @@ def test_searches_with_hits_or_without_words_are_not_counted(client):
     assert not SearchMiss.objects.exists()
 
 
+def test_a_miss_that_cannot_be_counted_still_gets_its_page(client, monkeypatch):
+    """The statistic is given up, not the patient's page (e.g. a locked database)."""
+    from django.db import OperationalError
+
+    def fail(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("faq.search._count_miss", fail)
+    response = search(client, "tattoo")
+    assert "No results found" in main_html(response)
+
+
 def test_a_head_request_is_not_counted(client):
     assert client.head(reverse("faq:index"), {"q": "tattoo"}).status_code == 200
     assert not SearchMiss.objects.exists()
