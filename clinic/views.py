@@ -17,8 +17,9 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from clinic.context_processors import clinic_details
 from clinic.middleware import public_page
-from faq.models import Question, RecoveryStage
+from faq.models import HelpBlock, Question, RecoveryStage
 
 logger = logging.getLogger(__name__)
 
@@ -34,9 +35,20 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_safe
 @public_page
 def aftercare(request: HttpRequest) -> HttpResponse:
+    """The aftercare instructions, the recovery timeline, and when to get help (all edited by
+    staff in the FAQ admin; the clinic's phone number in the advice comes from settings)."""
     questions = Question.objects.published().featured_on(Question.Feature.AFTERCARE)
     stages = RecoveryStage.objects.published()
-    return render(request, "clinic/aftercare.html", {"questions": questions, "stages": stages})
+    clinic = clinic_details()
+    help_blocks = [
+        {"block": block, "body_html": block.body_html(clinic)}
+        for block in HelpBlock.objects.published()
+    ]
+    return render(
+        request,
+        "clinic/aftercare.html",
+        {"questions": questions, "stages": stages, "help_blocks": help_blocks},
+    )
 
 
 @require_safe

@@ -1,4 +1,5 @@
-"""FAQ editing for the "Content editors" group: edit, reorder, publish, preview, revert.
+"""FAQ editing for the "Content editors" group: edit, reorder, publish, preview, revert; the
+search's synonyms; and, read-only, the searches that found nothing.
 
 Every model keeps its edit history (django-simple-history), with a revert from the History
 page. Publish/unpublish actions save each object in turn rather than with a bulk update, so
@@ -11,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from faq.models import Category, Question, RecoveryStage
+from faq.models import Category, HelpBlock, Question, RecoveryStage, SearchMiss, Synonym
 
 
 def _set_published(modeladmin, request: HttpRequest, queryset: QuerySet, *, published: bool):
@@ -82,3 +83,50 @@ class RecoveryStageAdmin(SimpleHistoryAdmin):
     list_filter = ["published"]
     search_fields = ["title", "what_to_expect"]
     actions = [publish, unpublish]
+
+
+@admin.register(HelpBlock)
+class HelpBlockAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "anchor", "order", "published", "view_link"]
+    list_editable = ["order", "published"]
+    list_filter = ["published"]
+    search_fields = ["title", "body"]
+    prepopulated_fields = {"anchor": ["title"]}
+    actions = [publish, unpublish]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: HelpBlock | None = None):
+        # Other pages and e-mails link to /aftercare/#<anchor>: it stays as it was created.
+        return ["anchor"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: HelpBlock | None = None):
+        return {} if obj is not None else self.prepopulated_fields
+
+    @admin.display(description="On the site")
+    def view_link(self, obj: HelpBlock) -> str:
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.get_absolute_url())
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    """Words the FAQ search treats as the same; a change applies to the next search."""
+
+    list_display = ["__str__"]
+    search_fields = ["terms"]
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """What patients searched for and did not find: the words and a count, nothing else.
+
+    Read-only: the counts are written by the search itself.
+    """
+
+    list_display = ["words", "count"]
+    search_fields = ["words"]
+    ordering = ["-count", "words"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -19,7 +19,8 @@ ALLOWED_ATTRIBUTES = {"a": {"href"}}
 _TOP_HEADING = re.compile(r"<(/?)h[12]>")
 _DEEP_HEADING = re.compile(r"<(/?)h[56]>")
 # Relative links (to other pages of the site) are kept too: ammonia passes them through.
-ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
+# tel: lets a phone number be tapped to call (the "When to get help" advice has one).
+ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 
 def render_markdown(text: str) -> str:

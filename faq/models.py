@@ -1,12 +1,18 @@
-"""The clinic's FAQ: categories of questions, their Markdown answers, and the recovery timeline.
+"""The clinic's FAQ: categories of questions, their Markdown answers, the recovery timeline,
+the aftercare page's "When to get help" advice, and what the search needs (synonyms, and a count
+of the searches that found nothing).
 
 Answers and timeline stages are written by staff in Markdown; the sanitised HTML is computed on
 save and stored next to it, so that pages never render Markdown while a patient waits.
 """
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from faq.markdown import render_markdown
@@ -23,14 +29,13 @@ class CategoryQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def with_published_questions(self, questions: "QuestionQuerySet | None" = None):
-        """Published categories, each with its published questions (optionally narrowed, e.g.
-        by a search) prefetched as `published_questions`; categories left empty are dropped.
+        """Published categories, each with its published questions and their answers (optionally
+        narrowed) prefetched as `published_questions`; categories left empty are dropped.
 
         Two queries in all, however many questions there are.
         """
         if questions is None:
             questions = Question.objects.published()
-        questions = questions.for_listing()
         categories = (
             self.published()
             .filter(pk__in=questions.values("category_id"))
@@ -67,10 +72,6 @@ class QuestionQuerySet(models.QuerySet):
     def published(self) -> "QuestionQuerySet":
         """Questions the public may see: published, in a published category."""
         return self.filter(published=True, category__published=True)
-
-    def search(self, text: str) -> "QuestionQuerySet":
-        """Questions whose wording or answer contains `text`, ignoring case."""
-        return self.filter(Q(question__icontains=text) | Q(answer__icontains=text))
 
     def featured_on(self, page: "Question.Feature") -> "QuestionQuerySet":
         """Questions whose answers are shown in full on another page (home, aftercare)."""
@@ -164,4 +165,142 @@ class RecoveryStage(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("aftercare")
+        return f"{reverse('aftercare')}#{self.anchor}"
+
+    @property
+    def anchor(self) -> str:
+        """The stage's id on the aftercare page: "Days 3\N{EN DASH}4" is #recovery-days-3-4."""
+        return "recovery-" + slugify(re.sub(r"[\N{EN DASH}\N{EM DASH}]", "-", self.title))
+
+
+HELP_PLACEHOLDERS_HELP = (
+    " Write {phone} where the clinic's phone number should go, {email} for its e-mail address "
+    "and {clinic} for its name: they come from the site's settings, so they are always current."
+)
+
+
+class HelpBlockQuerySet(models.QuerySet):
+    def published(self) -> "HelpBlockQuerySet":
+        return self.filter(published=True)
+
+
+class HelpBlock(models.Model):
+    """Advice written by staff and shown in full on the aftercare page under its own heading,
+    e.g. "When to get help" at /aftercare/#when-to-get-help.
+
+    The clinic's phone number and e-mail address are not copied into the text: staff write
+    {phone} and {email}, filled in from settings when the page is rendered (see `body_html`).
+    """
+
+    title = models.CharField(max_length=120)
+    anchor = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="The block's address on the aftercare page (/aftercare/#anchor). Other pages "
+        "and e-mails link to it, so it cannot be changed once saved.",
+    )
+    body = models.TextField(help_text=MARKDOWN_HELP + HELP_PLACEHOLDERS_HELP)
+    order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
+    published = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+    objects = HelpBlockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "aftercare page advice block"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('aftercare')}#{self.anchor}"
+
+    def body_html(self, clinic: dict[str, str]) -> str:
+        """The body as sanitised HTML, with {phone}, {email} and {clinic} filled in.
+
+        The placeholders become Markdown before rendering, so whatever the settings hold, the
+        result passes through the same sanitiser as everything staff write.
+        """
+        values = {
+            "{phone}": f"[{_markdown_text(clinic['phone'])}](tel:{clinic['phone_link']})",
+            "{email}": f"[{_markdown_text(clinic['email'])}](mailto:{clinic['email']})",
+            "{clinic}": _markdown_text(clinic["name"]),
+        }
+        text = re.sub(r"\{(?:phone|email|clinic)\}", lambda m: values[m.group(0)], self.body)
+        return render_markdown(text)
+
+
+# The characters Python-Markdown lets a backslash escape.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()>#+\-.!])")
+
+
+def _markdown_text(text: str) -> str:
+    """`text` as Markdown that renders as exactly that text."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def split_terms(text: str) -> list[str]:
+    """ "Accutane,  isotretinoin; Roaccutane" -> ["Accutane", "isotretinoin", "Roaccutane"]."""
+    terms = []
+    for part in re.split(r"[,;\n]", text):
+        term = " ".join(part.split())
+        if term and term.casefold() not in {t.casefold() for t in terms}:
+            terms.append(term)
+    return terms
+
+
+class Synonym(models.Model):
+    """Words or short phrases that the FAQ search treats as the same, e.g. Accutane and
+    isotretinoin: a search for one finds answers that use any of them."""
+
+    terms = models.CharField(
+        max_length=300,
+        help_text="Two or more words or short phrases that mean the same to a patient, separated "
+        "by commas, e.g. “Accutane, isotretinoin” or “cold sore, herpes simplex”. Case does not "
+        "matter, and plurals are found anyway.",
+    )
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = "search synonym group"
+
+    def __str__(self) -> str:
+        return ", ".join(self.term_list())
+
+    def term_list(self) -> list[str]:
+        return split_terms(self.terms)
+
+    def clean(self) -> None:
+        from faq.search import words_of
+
+        terms = self.term_list()
+        if len(terms) < 2:
+            raise ValidationError(
+                {"terms": "Give at least two words or phrases, separated by commas."}
+            )
+        for term in terms:
+            if not words_of(term):
+                raise ValidationError(
+                    {"terms": f"“{term}” has no letters or digits to search for."}
+                )
+        self.terms = ", ".join(terms)
+
+
+class SearchMiss(models.Model):
+    """A search of the FAQ that found nothing: its significant words, and how often it happened.
+
+    Deliberately nothing else: no address, session, user, or date and time.
+    """
+
+    words = models.CharField(max_length=200, unique=True, editable=False)
+    count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["-count", "words"]
+        verbose_name = "search that found nothing"
+        verbose_name_plural = "searches that found nothing"
+
+    def __str__(self) -> str:
+        return self.words

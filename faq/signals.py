@@ -10,9 +10,11 @@ def content_changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    from faq.models import Category, Question, RecoveryStage
+    # Everything shown on a public page. Synonyms and the searches that found nothing are not:
+    # searches are never cached, so they need no invalidation.
+    from faq.models import Category, HelpBlock, Question, RecoveryStage
 
-    for model in (Category, Question, RecoveryStage):
+    for model in (Category, Question, RecoveryStage, HelpBlock):
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
                 content_changed, sender=model, dispatch_uid=f"faq:{model.__name__}:{name}"

@@ -1,38 +1,41 @@
-"""The public FAQ: every published question grouped by category, a search, one question."""
+"""The public FAQ: every published question with its answer, a search, one question."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from clinic.middleware import public_page
+from faq import search
 from faq.models import Category, Question
 
-# Long enough for any real question; stops a pasted essay from becoming a huge LIKE pattern.
-MAX_QUERY_LENGTH = 100
 
-
-@require_GET
+@require_safe
 @public_page
 def index(request: HttpRequest) -> HttpResponse:
     # A search has a query string, so the page cache never stores or serves it.
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    questions = Question.objects.published()
-    if query:
-        questions = questions.search(query)
-    categories = list(Category.objects.with_published_questions(questions))
+    query = search.clean_query(request.GET.get("q", ""))
+    if not query:
+        return render(request, "faq/index.html", _full_listing())
+
+    concepts, hits = search.search(query)
+    if not concepts:
+        # Only stop words or punctuation ("how?"): nothing to look for, so show everything.
+        context = _full_listing()
+        context.update(query=query, no_words=True)
+        return render(request, "faq/index.html", context)
+    if not hits and request.method == "GET":
+        search.record_miss(concepts)
     return render(
-        request,
-        "faq/index.html",
-        {
-            "query": query,
-            "categories": categories,
-            "result_count": sum(len(c.published_questions) for c in categories),
-        },
+        request, "faq/index.html", {"query": query, "hits": hits, "result_count": len(hits)}
     )
 
 
-@require_GET
+def _full_listing() -> dict:
+    return {"categories": list(Category.objects.with_published_questions()), "full": True}
+
+
+@require_safe
 @public_page
 def question(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(Question.objects.select_related("category"), slug=slug)

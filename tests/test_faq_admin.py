@@ -8,11 +8,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.urls import reverse
 
-from faq.models import Category, Question, RecoveryStage
+from faq.models import Category, HelpBlock, Question, RecoveryStage, SearchMiss, Synonym
 
 pytestmark = pytest.mark.django_db
 
-FAQ_MODELS = [Category, Question, RecoveryStage]
+FAQ_MODELS = [Category, Question, RecoveryStage, HelpBlock, Synonym]
 
 
 @pytest.fixture
@@ -53,13 +53,15 @@ def change_url(obj) -> str:
 
 
 def test_content_editors_group_is_created_by_migration_with_faq_permissions_only():
+    """Everything on the FAQ and aftercare pages, the synonyms, and (only to look at) the
+    searches that found nothing."""
     group = Group.objects.get(name="Content editors")
     codenames = set(group.permissions.values_list("content_type__app_label", "codename"))
     assert codenames == {
         ("faq", f"{action}_{model}")
-        for model in ("category", "question", "recoverystage")
+        for model in ("category", "question", "recoverystage", "helpblock", "synonym")
         for action in ("add", "change", "delete", "view")
-    }
+    } | {("faq", "view_searchmiss")}
 
 
 def test_admin_index_shows_the_content_editor_only_the_faq(editor_client):
@@ -71,6 +73,9 @@ def test_admin_index_shows_the_content_editor_only_the_faq(editor_client):
         "Category",
         "Question",
         "RecoveryStage",
+        "HelpBlock",
+        "Synonym",
+        "SearchMiss",
     }
 
 
@@ -91,7 +96,8 @@ def test_content_editor_can_open_every_faq_change_list_and_add_form(editor_clien
         changelist = reverse(f"admin:faq_{opts.model_name}_changelist")
         assert editor_client.get(changelist).status_code == 200
         assert editor_client.get(changelist, {"q": "day"}).status_code == 200
-        assert editor_client.get(changelist, {"published__exact": "1"}).status_code == 200
+        if any(field.name == "published" for field in opts.fields):
+            assert editor_client.get(changelist, {"published__exact": "1"}).status_code == 200
         assert editor_client.get(reverse(f"admin:faq_{opts.model_name}_add")).status_code == 200
 
 
@@ -298,3 +304,85 @@ def test_timeline_and_categories_keep_history_too(editor_client):
         editor_client.get(reverse("admin:faq_category_history", args=[category.pk])).status_code
         == 200
     )
+
+
+# --- Synonyms, the help block, and the searches that found nothing ---
+
+
+def test_content_editor_adds_a_synonym_and_the_search_uses_it(editor_client, client):
+    assert "/faq/who-should-avoid-it/" not in client.get("/faq/", {"q": "zebra"}).content.decode()
+    response = editor_client.post(
+        reverse("admin:faq_synonym_add"), {"terms": "zebra, keloid", "_save": "Save"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "/faq/who-should-avoid-it/" in client.get("/faq/", {"q": "zebra"}).content.decode()
+
+
+def test_a_synonym_of_one_word_is_refused_with_a_message(editor_client):
+    response = editor_client.post(
+        reverse("admin:faq_synonym_add"), {"terms": "zebra", "_save": "Save"}
+    )
+    assert response.status_code == 200
+    assert "at least two words or phrases" in response.content.decode()
+    assert not Synonym.objects.filter(terms="zebra").exists()
+
+
+def test_searches_that_found_nothing_are_read_only_for_content_editors(editor_client, client):
+    client.get("/faq/", {"q": "tattoo"})
+    client.get("/faq/", {"q": "tattoo"})
+    miss = SearchMiss.objects.get()
+    changelist = editor_client.get(reverse("admin:faq_searchmiss_changelist"))
+    assert changelist.status_code == 200
+    content = changelist.content.decode()
+    assert "tattoo" in content
+    assert reverse("admin:faq_searchmiss_add") not in content
+    assert editor_client.get(reverse("admin:faq_searchmiss_add")).status_code == 403
+    change_url_ = reverse("admin:faq_searchmiss_change", args=[miss.pk])
+    view = editor_client.get(change_url_)
+    assert view.status_code == 200  # a view-only page
+    assert 'name="_save"' not in view.content.decode()
+    assert editor_client.post(change_url_, {"words": "changed"}).status_code == 403
+    delete_url = reverse("admin:faq_searchmiss_delete", args=[miss.pk])
+    assert editor_client.post(delete_url, {"post": "yes"}).status_code == 403
+    miss.refresh_from_db()
+    assert (miss.words, miss.count) == ("tattoo", 2)
+
+
+def test_editing_the_help_block_in_admin_shows_on_the_cached_aftercare_page(editor_client, client):
+    block = HelpBlock.objects.get(anchor="when-to-get-help")
+    client.get("/aftercare/")
+    assert cache.get("public-page:/aftercare/") is not None
+    response = editor_client.post(
+        change_url(block),
+        {
+            "title": block.title,
+            "body": "If in doubt, call {phone}.",
+            "order": str(block.order),
+            "published": "on",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    editor_client.logout()
+    content = client.get("/aftercare/").content.decode()
+    assert "If in doubt, call " in content
+    assert 'id="when-to-get-help"' in content
+    assert block.history.count() == 2
+
+
+def test_the_help_blocks_anchor_cannot_be_changed_once_saved(editor_client):
+    block = HelpBlock.objects.get(anchor="when-to-get-help")
+    editor_client.post(
+        change_url(block),
+        {
+            "title": "Getting help",
+            "anchor": "getting-help",
+            "body": block.body,
+            "order": str(block.order),
+            "published": "on",
+            "_save": "Save",
+        },
+    )
+    block.refresh_from_db()
+    assert block.title == "Getting help"
+    assert block.anchor == "when-to-get-help"

@@ -2,8 +2,10 @@
 
 The text is copied here rather than read from the seed file, which production deployments do
 not have. Changes from the seed, all harmless: the lists are Markdown lists, the aftercare
-paragraph is a list of instructions, the recovery stages have their lost headings back, and
-two stray spaces before punctuation (" ." and " ,") are gone. Every fact is kept.
+paragraph is a list of instructions, the recovery stages have their lost headings back,
+two stray spaces before punctuation (" ." and " ,") are gone, and medical terms have plain
+words beside them in brackets ("erythema (redness)", "herpes simplex (cold sores)"): the
+clinic's own wording stays, and every fact is kept. tests/test_faq.py lists the glosses.
 
 HTML is rendered with faq.markdown.render_markdown, since historical models have no save().
 Each object also gets its first history entry, so staff can revert to the clinic's original.
@@ -22,7 +24,7 @@ CATEGORIES = [
                 "what-is-medical-microneedling",
                 "What is Medical Microneedling?",
                 "home",
-                "Medical microneedling is an aesthetic treatment aimed at improving the appearance of fine lines, acne scars, and skin texture, tone and color. During the procedure, a sterile cartridge containing a tilting plate of 6 titanium micro-needles, is attached to a pen-shaped device. The device is then used to create controlled micro-injuries to the skin, stimulating skin cells to proliferate. This cell proliferation results in the formation of new tissue layers of elastin and collagen fibers as well as new capillaries for an improved blood supply.",
+                "Medical microneedling is an aesthetic treatment aimed at improving the appearance of fine lines, acne scars, and skin texture, tone and color. During the procedure, a sterile cartridge containing a tilting plate of 6 titanium micro-needles, is attached to a pen-shaped device. The device is then used to create controlled micro-injuries to the skin, stimulating skin cells to proliferate (multiply). This cell proliferation results in the formation of new tissue layers of elastin and collagen fibers (the proteins that keep skin firm and supple) as well as new capillaries (tiny blood vessels) for an improved blood supply.",
             ),
             (
                 "conditions-treated",
@@ -34,25 +36,25 @@ CATEGORIES = [
                 "- Traumatic scars\n"
                 "- Stretch marks\n"
                 "- Skin texture and pore size\n"
-                "- Hyperpigmentation/uneven skin tone",
+                "- Hyperpigmentation (dark patches)/uneven skin tone",
             ),
             (
                 "areas-treated",
                 "What areas can be treated?",
                 "home",
-                "Most typically, the face, neck and décolleté are treated. Hands and stretch marks may also be treated. Only one area can be treated per scheduled session (face and neck are treated together as one area.)",
+                "Most typically, the face, neck and décolleté (upper chest) are treated. Hands and stretch marks may also be treated. Only one area can be treated per scheduled session (face and neck are treated together as one area.)",
             ),
             (
                 "how-it-is-performed",
                 "How is the treatment performed?",
                 "",
-                "A topical numbing compound cream is applied to the areas to be treated for approximately 20-30 minutes. The skin is then thoroughly cleansed. A thin layer of either hyaluronic acid serum or platelet rich plasma is applied to small areas of the skin. Needle depth and speed are selected appropriate to the area being treated. Next, the pen is gently pressed against the skin while simultaneously gliding over the treatment area. The needles pierce the skin at a 90 degree angle, creating micro-channels into the dermis. This allows for the increased absorption of the product applied.",
+                "A topical numbing compound cream is applied to the areas to be treated for approximately 20-30 minutes. The skin is then thoroughly cleansed. A thin layer of either hyaluronic acid serum (a hydrating serum) or platelet rich plasma (a serum prepared from your own blood) is applied to small areas of the skin. Needle depth and speed are selected appropriate to the area being treated. Next, the pen is gently pressed against the skin while simultaneously gliding over the treatment area. The needles pierce the skin at a 90 degree angle, creating micro-channels into the dermis (the deeper layer of the skin). This allows for the increased absorption of the product applied.",
             ),
             (
                 "what-it-feels-like",
                 "What does it feel like?",
                 "",
-                "The feeling associated with microneedling is similar to that of sandpaper being moved across the skin. While some areas are more sensitive than others, the speed of the reciprocating cartridge tip and the topical numbing make the treatment surprisingly painless.",
+                "The feeling associated with microneedling is similar to that of sandpaper being moved across the skin. While some areas are more sensitive than others, the speed of the reciprocating (rapidly moving in and out) cartridge tip and the topical numbing make the treatment surprisingly painless.",
             ),
         ],
     ),
@@ -77,7 +79,7 @@ CATEGORIES = [
                 "how-many-treatments",
                 "How many treatments will I need?",
                 "",
-                "Microneedling can be safely repeated every 4-6 weeks until you achieve the desired results. For collagen induction, it is recommended to start with 3 treatments with a minimum separation time of 4 to 6 weeks between treatments. The number of treatments required will vary by individual response and the extent of the issues being addressed. For patients with deep wrinkles, advanced photo-aging, stretch marks or acne scars, it is recommended to receive 6-8 sessions at 6 week intervals. Maintenance treatments are recommended quarterly.",
+                "Microneedling can be safely repeated every 4-6 weeks until you achieve the desired results. For collagen induction (building new collagen), it is recommended to start with 3 treatments with a minimum separation time of 4 to 6 weeks between treatments. The number of treatments required will vary by individual response and the extent of the issues being addressed. For patients with deep wrinkles, advanced photo-aging (sun damage), stretch marks or acne scars, it is recommended to receive 6-8 sessions at 6 week intervals. Maintenance treatments are recommended quarterly (every 3 months).",
             ),
         ],
     ),
@@ -89,20 +91,20 @@ CATEGORIES = [
                 "am-i-a-candidate",
                 "Am I a candidate for Medical Microneedling?",
                 "",
-                "Medical microneedling can be safely performed on all skin types and all skin colors. As the epidermis and in particular, the melanocytes in the basal area, are left intact there is minimal risk for pigment change or post inflammatory hyperpigmentation. Microneedling can treat sensitive and fragile areas that are difficult to treat with other skin resurfacing procedures. These areas include the eyes, the neck, and the back of the hands.",
+                "Medical microneedling can be safely performed on all skin types and all skin colors. As the epidermis (the outer layer of the skin) and in particular, the melanocytes (the cells that give skin its color) in the basal area (the lowest part of that layer), are left intact there is minimal risk for pigment change or post inflammatory hyperpigmentation (dark patches after irritation). Microneedling can treat sensitive and fragile areas that are difficult to treat with other skin resurfacing procedures. These areas include the eyes, the neck, and the back of the hands.",
             ),
             (
                 "who-should-avoid-it",
                 "Who should avoid Medical Microneedling?",
                 "",
                 "You should not undergo microneedling treatment if you:\n\n"
-                "- Have been treated with Accutane within the past 3 months\n"
+                "- Have been treated with Accutane (isotretinoin, an acne medicine) within the past 3 months\n"
                 "- Have open wounds, cuts, or abrasions to the skin\n"
                 "- Have had radiation to the skin within the last year\n"
                 "- Are pregnant or breastfeeding\n"
-                "- Have a history of keloid or hypertrophic scars or poor wound healing\n"
-                "- Have any kind or current skin infection, including active herpes simplex in or near the area to be treated\n\n"
-                "A history of cold sores requires prophylactic anti-viral treatment prior to microneedling.",
+                "- Have a history of keloid or hypertrophic scars (raised, thickened scars) or poor wound healing\n"
+                "- Have any kind or current skin infection, including active herpes simplex (cold sores) in or near the area to be treated\n\n"
+                "A history of cold sores requires prophylactic (preventive) anti-viral treatment prior to microneedling.",
             ),
         ],
     ),
@@ -115,11 +117,11 @@ CATEGORIES = [
                 "What should I do to my skin after Medical Microneedling?",
                 "aftercare",
                 "- To ensure the right healing environment, avoid skin care products with “active” ingredients for 2-3 days. These include AHA’s (glycolic acid/lactic acid/mandelic acid), BHA’s (salicylic acid), retinol (Vitamin A products), and benzoyl peroxide.\n"
-                "- A few hours after the treatment, gently wash the skin with tepid water and a gentle cleanser and remove all the serum and dried blood.\n"
+                "- A few hours after the treatment, gently wash the skin with tepid (lukewarm) water and a gentle cleanser and remove all the serum and dried blood.\n"
                 "- Resume use of medical grade vitamin C/antioxidant serum.\n"
                 "- Avoid applying makeup until the day following the treatment.\n"
                 "- For the first 1-3 days following the treatment, the skin will feel tight and dry. Some flaking is normal. Frequent use of hydrating products will help alleviate it.\n"
-                "- Avoid using any form of mechanical exfoliation for 48 hours following the procedure.\n"
+                "- Avoid using any form of mechanical exfoliation (scrubs, brushes or exfoliating tools) for 48 hours following the procedure.\n"
                 "- As always, skin should be protected with sunscreen. Avoid direct sun exposure for at least 14 days.",
             ),
         ],
@@ -129,7 +131,7 @@ CATEGORIES = [
 RECOVERY_STAGES = [
     (
         "Day 1",
-        "- Pinpoint bleeding, erythema/red appearance\n"
+        "- Pinpoint bleeding, erythema (redness)/red appearance\n"
         "- Severity depends on the aggressiveness of the treatment performed",
     ),
     (
