@@ -10,6 +10,8 @@ from django.utils import timezone
 from post_office.mail import send_queued_mail_until_done
 from post_office.models import STATUS, Email
 
+from bookings.services import sent_notices_forget
+
 
 class Command(BaseCommand):
     help = "Send the e-mails that are due, retrying failures with back-off."
@@ -20,6 +22,8 @@ class Command(BaseCommand):
         send_queued_mail_until_done(lockfile=settings.OUTBOX_LOCK_FILE)
         backed_off = back_off_retries(since=started)
         sent, failed = _count(STATUS.sent) - sent, _count(STATUS.failed) - failed
+        # A "can book" e-mail keeps its address only until it is sent (or given up).
+        sent_notices_forget()
         self.stdout.write(f"Sent {sent}. To retry later: {backed_off}. Given up: {failed}.")
 
 
