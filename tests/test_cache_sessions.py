@@ -15,6 +15,7 @@ from tests.screener_answers import ELIGIBLE_ANSWERS
 pytestmark = pytest.mark.django_db
 
 
+
 @pytest.fixture
 def redis_sessions(settings):
     prefix = use_redis_cache(settings)
