@@ -214,6 +214,7 @@ async def patient_journey(journey: Journey, ports: list[int], preferred: date) -
                 "preferred_time": ("morning", "afternoon", "evening")[journey.number % 3],
                 "notes": "",
                 "consent": "on",
+                "confirm": "yes",  # skip the "check your details" page: one POST
                 "csrfmiddlewaretoken": token,
             }
             if journey.double_submit:

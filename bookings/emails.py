@@ -5,7 +5,7 @@ so a slow or dead mail server never holds a page and never loses a message. No m
 a health answer.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -68,4 +68,22 @@ def queue_booking_emails(booking: BookingRequest) -> None:
         template="booking_clinic",
         context=context,
         booking=booking,
+    )
+
+
+def queue_can_book_email(*, to: str, send_on: date, send_at: datetime, stop_token: str) -> Message:
+    """The one "you can request a booking now" e-mail, on the earliest booking date.
+
+    It says nothing of why the patient had to wait: no answers, no reasons.
+    """
+    return queue_email(
+        kind=Message.Kind.CAN_BOOK,
+        to=to,
+        template="can_book",
+        context={
+            "send_on": send_on,
+            "screener_url": settings.SITE_URL + reverse("screener:start"),
+            "stop_url": settings.SITE_URL + reverse("bookings:stop", args=[stop_token]),
+        },
+        send_at=send_at,
     )

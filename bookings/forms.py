@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from bookings.models import BookingRequest
+from screener.forms import RadioGroup
 
 NOTES_MAX_LENGTH = 1000
 PHONE_CHARACTERS = re.compile(r"^[0-9 +().\-]+$")
@@ -51,7 +52,8 @@ def booking_window(today: date, earliest: date | None) -> tuple[date, date]:
 
 
 def _long_date(value: date) -> str:
-    return date_format(value, "j F Y")
+    # The site's one date format (US long: "March 15, 2027"), as templates' date:"F j, Y".
+    return date_format(value, "F j, Y")
 
 
 class BookingRequestForm(forms.Form):
@@ -137,9 +139,15 @@ class BookingRequestForm(forms.Form):
         self.first_date, self.last_date = booking_window(today, earliest)
         date_widget = self.fields["preferred_date"].widget
         date_widget.attrs.update(min=self.first_date.isoformat(), max=self.last_date.isoformat())
+        example = self.first_date.isoformat()
         self.fields["preferred_date"].help_text = (
             f"Any day from {_long_date(self.first_date)} to {_long_date(self.last_date)}. "
+            f"If your browser shows a text box, type the year, month and day, for example "
+            f"{example} for {_long_date(self.first_date)}. "
             "We will confirm the exact date and time with you."
+        )
+        self.fields["preferred_date"].error_messages["invalid"] = (
+            f"Enter your preferred date as a real date, for example {example}"
         )
         self.fields["consent"].label = format_html(
             'I agree to the <a href="{}">privacy notice</a> and to being contacted by the clinic '
@@ -150,7 +158,13 @@ class BookingRequestForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         # The honeypot is left out: the template puts it in a container hidden from everyone.
-        self.helper.layout = Layout(*(name for name in self.fields if name != "website"))
+        self.helper.layout = Layout(
+            *(
+                RadioGroup(name) if name == "preferred_time" else name
+                for name in self.fields
+                if name != "website"
+            )
+        )
 
     @property
     def trapped(self) -> bool:
@@ -165,6 +179,24 @@ class BookingRequestForm(forms.Form):
             if bound.name != "website"
             for message in bound.errors
         ]
+
+    def check_rows(self) -> list[tuple[forms.BoundField, str]]:
+        """What the patient entered, in words, for "Check your details". Only after is_valid()."""
+        data = self.cleaned_data
+        shown = {
+            "full_name": data["full_name"],
+            "email": data["email"],
+            "phone": data["phone"],
+            "preferred_date": _long_date(data["preferred_date"]),
+            "preferred_time": dict(BookingRequest.PreferredTime.choices)[data["preferred_time"]],
+            "notes": data.get("notes") or "None",
+        }
+        return [(self[name], text) for name, text in shown.items()]
+
+    def focus(self, name: str) -> None:
+        """Put the cursor in one field (after "Change" on the check page)."""
+        if name in self.fields and name not in ("website", "consent"):
+            self.fields[name].widget.attrs["autofocus"] = True
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())
@@ -199,3 +231,34 @@ class BookingRequestForm(forms.Form):
                 code="too_late",
             )
         return value
+
+
+class CanBookNoticeForm(forms.Form):
+    """ "Email me when I can book", on the result page of a dated deferral."""
+
+    notify_email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+            "max_length": "Email address must be 254 characters or fewer",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    consent = forms.BooleanField(
+        error_messages={
+            "required": "Tick the box to agree that we keep your email address until then",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = format_html(
+            "Keep my email address until that date to send me this one email, as the "
+            '<a href="{}">privacy notice</a> explains',
+            reverse("privacy"),
+        )
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        return [(bound.auto_id, message) for bound in self for message in bound.errors]

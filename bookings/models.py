@@ -147,3 +147,23 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class MessageStop(models.Model):
+    """An address that asked for no more messages of one kind (the link in a "can book" email).
+
+    Only a keyed digest of the address is kept (HMAC with the site's secret key), so the list
+    of stopped addresses cannot be read back, yet a new request for that address is recognised.
+    """
+
+    address_digest = models.CharField(max_length=64, editable=False)
+    kind = models.CharField(max_length=30, choices=Message.Kind.choices, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address_digest", "kind"], name="one_stop_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Stopped: {self.get_kind_display()}"

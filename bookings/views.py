@@ -1,21 +1,37 @@
-"""The booking request, which only a screening that may book unlocks, and its confirmation."""
+"""The booking request, which only a screening that may book unlocks, its check and its
+confirmation; and the "email me when I can book" notice a dated deferral may ask for."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from bookings.decorators import screening_required
 from bookings.emails import CONTACT_WITHIN_WORKING_DAYS
-from bookings.forms import BookingRequestForm
-from bookings.services import ScreeningAlreadyBooked, booking_request_create
+from bookings.forms import BookingRequestForm, CanBookNoticeForm
+from bookings.models import BookingRequest
+from bookings.services import (
+    ScreeningAlreadyBooked,
+    booking_request_create,
+    can_book_notice_queue,
+    messages_stop,
+    read_stop_token,
+)
 from clinic.ratelimit import booking_rate, client_ip_key
 from screener import session as screening_session
+from screener.eligibility import Outcome
 from screener.labels import AREA_LABELS
+from screener.views import NOTICE_SESSION_KEY, render_result
+
+
+def notify_rate(group: str, request: HttpRequest) -> str | None:
+    """NOTIFY_RATE_LIMIT if set (empty turns it off), else the booking form's limit."""
+    return getattr(settings, "NOTIFY_RATE_LIMIT", settings.BOOKING_RATE_LIMIT) or None
 
 
 @require_http_methods(["GET", "POST"])
@@ -31,11 +47,16 @@ def booking_request(request: HttpRequest) -> HttpResponse:
         today=timezone.localdate(),
         earliest=result.earliest_booking_date,
     )
+    context = {"form": form, "area_label": AREA_LABELS[stored.answers.area], "result": result}
     if request.method == "POST":
         if form.trapped:
             # A robot filled in the hidden field: save nothing, and do not tell it so.
             return render(request, "bookings/received.html")
-        if form.is_valid():
+        # "Change" on the check page posts the details back: show them in the form to edit.
+        if form.is_valid() and "change" not in request.POST:
+            if request.POST.get("confirm") != "yes":
+                context["rows"] = form.check_rows()
+                return render(request, "bookings/check.html", context)
             try:
                 booking = booking_request_create(
                     screening_id=stored.screening_id,
@@ -46,25 +67,19 @@ def booking_request(request: HttpRequest) -> HttpResponse:
             except ScreeningAlreadyBooked as already:
                 # The same form sent twice (or from two tabs): show the request that was made.
                 booking = already.booking_request
-            screening_session.mark_booked(request.session, booking.reference)
+            screening_session.mark_booked(request.session, booking.reference, result)
             return redirect("bookings:confirmation")
+        form.focus(request.POST.get("change", ""))
 
-    return render(
-        request,
-        "bookings/request.html",
-        {
-            "form": form,
-            "area_label": AREA_LABELS[stored.answers.area],
-            "result": result,
-        },
-    )
+    return render(request, "bookings/request.html", context)
 
 
 @require_GET
 @never_cache
 def confirmation(request: HttpRequest) -> HttpResponse:
     reference = screening_session.booked_reference(request.session)
-    if reference is None:
+    booking = BookingRequest.objects.filter(reference=reference).first() if reference else None
+    if booking is None:
         messages.info(
             request,
             "There is no booking request from this browser to show. To request a booking, "
@@ -74,5 +89,54 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bookings/confirmation.html",
-        {"reference": reference, "contact_days": CONTACT_WITHIN_WORKING_DAYS},
+        {
+            "booking": booking,
+            "reference": booking.reference,
+            "area_label": AREA_LABELS.get(booking.screening.area, ""),
+            "booked": screening_session.load_booked_result(request.session),
+            "contact_days": CONTACT_WITHIN_WORKING_DAYS,
+        },
     )
+
+
+@require_POST
+@sensitive_post_parameters()
+@never_cache
+@ratelimit(key=client_ip_key, rate=notify_rate, method="POST", group="notify", block=True)
+def can_book_notice(request: HttpRequest) -> HttpResponse:
+    """Keep an address until the earliest booking date, to send one e-mail on that day."""
+    stored = screening_session.load_screening(request.session)
+    if stored is None:
+        messages.info(
+            request,
+            "We do not have your answers any more, so we cannot tell when you can book. Please "
+            "answer the questions again.",
+        )
+        return redirect("screener:start")
+    result = stored.result(timezone.localdate())
+    earliest = result.earliest_booking_date
+    if result.outcome is not Outcome.DEFERRED or earliest is None:
+        messages.info(request, "There is no date to tell you about: your result says what to do.")
+        return redirect("screener:result")
+
+    form = CanBookNoticeForm(request.POST)
+    if not form.is_valid():
+        return render_result(request, stored, notify_form=form)
+    can_book_notice_queue(address=form.cleaned_data["notify_email"], send_on=earliest)
+    request.session[NOTICE_SESSION_KEY] = earliest.isoformat()
+    return redirect("screener:result")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def messages_stop_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a "can book" e-mail. GET asks, POST stops: a mail scanner that follows
+    links must not unsubscribe anyone."""
+    stop = read_stop_token(token)
+    if stop is None:
+        raise Http404("Not a stop link")
+    digest, kind = stop
+    if request.method == "POST":
+        messages_stop(digest=digest, kind=kind)
+        return render(request, "bookings/stopped.html", {"stopped": True})
+    return render(request, "bookings/stopped.html", {"stopped": False})

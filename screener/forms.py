@@ -9,9 +9,10 @@ import re
 from datetime import date
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import Layout, LayoutObject, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from screener.eligibility import Answers, Area, Concern
@@ -129,6 +130,58 @@ def yes_no_field(label: str, *, answer: str) -> TypedChoiceField:
         widget=RadioSelect,
         error_messages={"required": message, "invalid_choice": message},
     )
+
+
+class RadioGroup(LayoutObject):
+    """A group of radios or checkboxes in the GOV.UK order: legend, hint, error, options.
+
+    crispy-bootstrap5 puts the error inside the last option and the hint after the options.
+    With `date_name`, the question's date field follows the options inside the same fieldset.
+    """
+
+    template = "screener/includes/radios.html"
+
+    def __init__(self, name: str, *, date_name: str | None = None) -> None:
+        self.name = name
+        self.date_name = date_name
+        self.fields = [name, date_name] if date_name else [name]
+
+    def render(self, form, context, template_pack=None, **kwargs) -> str:
+        bound = form[self.name]
+        date_field = form[self.date_name] if self.date_name else None
+        return render_to_string(
+            self.template,
+            {
+                "field": bound,
+                "date_field": date_field,
+                "question": self.name,
+                "described_by": described_by(bound),
+            },
+        )
+
+
+def described_by(bound: forms.BoundField) -> str:
+    """The ids of a field's hint and error message, for aria-describedby."""
+    ids = []
+    if bound.help_text:
+        ids.append(f"{bound.auto_id}_helptext")
+    if bound.errors:
+        ids.append(f"{bound.auto_id}_error")
+    return " ".join(ids)
+
+
+def initial_from_answers(answers: Answers) -> dict:
+    """The form's initial values for answers already given ("Change your answers")."""
+    initial: dict = {"area": answers.area.value, "concerns": sorted(answers.concerns)}
+    for question in QUESTIONS:
+        if question.date_name:
+            when = getattr(answers, question.date_name)
+            initial[question.name] = "yes" if when else "no"
+            if when:
+                initial[question.date_name] = when.isoformat()
+        else:
+            initial[question.name] = "yes" if getattr(answers, question.name) else "no"
+    return initial
 
 
 # The questions that need a date when answered "yes": question -> its date field.
@@ -257,31 +310,12 @@ class ScreenerForm(ScreenerFields):
         helper.form_tag = False
         helper.disable_csrf = True
         helper.layout = Layout(
-            *(name for name in ("area", "concerns") if name in self.fields),
+            *(RadioGroup(name) for name in ("area", "concerns") if name in self.fields),
             *(
-                self._dated_question(q.name) if q.date_name else q.name
+                RadioGroup(q.name, date_name=q.date_name)
                 for q in QUESTIONS
                 if q.name in self.fields
             ),
             Submit("submit", self.submit_label),
         )
         return helper
-
-    def _dated_question(self, question: str) -> Fieldset:
-        """One fieldset: the question as its legend, the radios, then the date they need.
-
-        screener.js hides the date group until "yes" is chosen; without it the group is
-        always there.
-        """
-        date_name = DATED_QUESTIONS[question]
-        return Fieldset(
-            str(self.fields[question].label),
-            Field(question, template="screener/includes/radios.html"),
-            Div(
-                date_name,
-                css_id=f"group_{date_name}",
-                css_class="date-group",
-                data_reveal_for=question,
-            ),
-            css_class="question",
-        )

@@ -11,11 +11,13 @@ from datetime import date, datetime, timedelta
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
-from screener.eligibility import Answers, Area, Concern, Result, assess
+from screener.eligibility import Answers, Area, Concern, Outcome, Reason, Result, assess
 from screener.questions import QUESTIONS
 
 SESSION_KEY = "screening"
 BOOKED_KEY = "booking_reference"
+# What the result page still needs after a booking: no answers, no reasons but the conditions.
+BOOKED_RESULT_KEY = "booked_result"
 SCREENING_LIFETIME = timedelta(hours=24)
 
 YES_NO_QUESTIONS = tuple(q.name for q in QUESTIONS if not q.date_name)
@@ -71,6 +73,7 @@ def store_screening(session: SessionBase, *, screening_id: int, answers: Answers
         "completed_at": timezone.now().isoformat(),
     }
     session.pop(BOOKED_KEY, None)
+    session.pop(BOOKED_RESULT_KEY, None)
 
 
 def load_screening(session: SessionBase) -> StoredScreening | None:
@@ -92,13 +95,56 @@ def load_screening(session: SessionBase) -> StoredScreening | None:
     return stored
 
 
-def mark_booked(session: SessionBase, reference: str) -> None:
+@dataclass(frozen=True)
+class BookedResult:
+    """What is left of a screening once it became a booking request: enough for the result
+    page to keep explaining the outcome and any condition, without the health answers."""
+
+    reference: str
+    outcome: Outcome
+    conditions: tuple[Reason, ...]
+    earliest_booking_date: date | None
+    screened_on: date
+
+
+def mark_booked(session: SessionBase, reference: str, result: Result | None = None) -> None:
     """Use up the screening: its health answers leave the session, the reference stays.
 
-    The reference lets the confirmation page show it, to this session only.
+    The reference lets the confirmation page show it, to this session only; with the result,
+    the result page goes on showing the outcome and its conditions.
     """
+    stored = load_screening(session)
     session.pop(SESSION_KEY, None)
     session[BOOKED_KEY] = reference
+    if result is not None:
+        earliest = result.earliest_booking_date
+        screened_on = stored.completed_at if stored else timezone.now()
+        session[BOOKED_RESULT_KEY] = {
+            "outcome": result.outcome.value,
+            "conditions": [reason.value for reason in result.conditions],
+            "earliest": earliest.isoformat() if earliest else None,
+            "screened_on": timezone.localdate(screened_on).isoformat(),
+        }
+
+
+def load_booked_result(session: SessionBase) -> BookedResult | None:
+    """The outcome of the screening this session booked with, or None."""
+    reference = booked_reference(session)
+    data = session.get(BOOKED_RESULT_KEY)
+    if reference is None or not isinstance(data, dict):
+        return None
+    try:
+        return BookedResult(
+            reference=reference,
+            outcome=Outcome(data["outcome"]),
+            conditions=tuple(Reason(code) for code in data["conditions"]),
+            earliest_booking_date=date.fromisoformat(data["earliest"])
+            if data["earliest"]
+            else None,
+            screened_on=date.fromisoformat(data["screened_on"]),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
 
 
 def booked_reference(session: SessionBase) -> str | None:

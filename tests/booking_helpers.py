@@ -58,6 +58,8 @@ def booking_data(**changes) -> dict[str, str]:
         "notes": "",
         "consent": "on",
         "website": "",
+        # Completes the request in one POST; None leaves it out (the "check your details" page).
+        "confirm": "yes",
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

@@ -92,10 +92,15 @@ def test_valid_request_is_saved_with_the_screening_and_confirmed(
     assert f'data-reference="{booking.reference}"' in html
     assert "working days" in html
     assert "20\u201330 minutes" in html
-    # No personal data on the confirmation page.
+    # It repeats what was asked for, so the patient can check it (SPEC.md), but not the name.
+    requested = re.search(r"<dl[^>]*data-requested>(.*?)</dl>", html, re.S).group(1)
+    for shown in ("March 24, 2026", "Morning", "Face and neck", "jane@example.com", "555-0199"):
+        assert shown in requested
     assert "Jane" not in html
-    assert "jane@example.com" not in html
-    assert "555-0199" not in html
+    # The condition to arrange before treatment, and what happens next.
+    assert 'data-condition="cold_sores"' in html
+    assert "antiviral" in html
+    assert "What happens next" in html
 
 
 def test_eligible_patient_without_conditions_has_no_checklist_item(client):

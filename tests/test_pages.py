@@ -120,7 +120,7 @@ def test_privacy_notice_covers_what_why_how_long_who_and_how_to_ask(client, clin
     # What: the anonymous screening record, and the booking request.
     for item in ("outcome", "reason codes", "area", "date of the screening"):
         assert item in content
-    for item in ("name, e-mail address and phone number", "preferred date and time", "notes"):
+    for item in ("name, email address and phone number", "preferred date and time", "notes"):
         assert item in content
     assert "answers to the screening questions" in content
     # How long.
@@ -134,7 +134,8 @@ def test_privacy_notice_covers_what_why_how_long_who_and_how_to_ask(client, clin
     # How to ask.
     assert 'href="mailto:desk@harbourside.example"' in content
     assert "(555) 010-9999" in content
-    assert 'Version/last updated: <time datetime="2031-02-03">2031-02-03</time>' in content
+    # One date format on the site: "February 3, 2031", machine-readable in datetime.
+    assert 'Version/last updated: <time datetime="2031-02-03">February 3, 2031</time>' in content
 
 
 def test_privacy_notice_shows_the_version_from_settings_by_default(client, settings):

@@ -36,6 +36,7 @@ def booking_details() -> dict[str, str]:
         "preferred_time": "morning",
         "notes": "",
         "consent": "on",
+        "confirm": "yes",  # straight past the "check your details" page
     }
 
 

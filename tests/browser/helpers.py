@@ -58,6 +58,14 @@ def fill_booking(page, preferred: date, *, full_name: str = "Ada Lovelace") -> N
     page.check('input[name="consent"]')
 
 
+def send_booking(page) -> None:
+    """From a filled-in booking form: continue to "check your details", then send."""
+    submit(page, "Continue")
+    assert page.locator("[data-check-answers]").count() == 1
+    submit(page, "Send booking request")
+    page.wait_for_url("**/booking/confirmation/")
+
+
 def horizontal_overflow(page) -> dict:
     """How far the page scrolls sideways, and which elements stick out of the viewport."""
     return page.evaluate(

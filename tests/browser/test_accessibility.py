@@ -102,11 +102,13 @@ def test_booking_pages_have_no_wcag_violations(page):
     page.goto("/booking/")
     assert_accessible(page, "booking")
 
-    submit(page, "Send booking request")
+    submit(page, "Continue")
     assert page.locator(".error-summary").first.is_visible()
     assert_accessible(page, "booking with errors")
 
     fill_booking(page, today() + timedelta(days=7))
+    submit(page, "Continue")
+    assert_accessible(page, "check your details")
     submit(page, "Send booking request")
     page.wait_for_url("**/booking/confirmation/")
     assert page.locator("[data-reference]").count() == 1
@@ -205,5 +207,5 @@ def test_pages_reflow_without_horizontal_scrolling(new_context, width, scale):
     screen_for(page, "eligible_with_conditions")
     assert horizontal_overflow(page)["scrollWidth"] <= width, ("result", horizontal_overflow(page))
     page.goto("/booking/")
-    submit(page, "Send booking request")
+    submit(page, "Continue")
     assert horizontal_overflow(page)["scrollWidth"] <= width, ("booking", horizontal_overflow(page))

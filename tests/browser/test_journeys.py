@@ -21,6 +21,7 @@ from tests.browser.helpers import (
     fill_booking,
     recent_treatment_date,
     screen_for,
+    send_booking,
     submit,
     today,
 )
@@ -316,8 +317,7 @@ def test_eligible_patient_books_and_sees_the_reference(page):
     page.get_by_role("link", name="Request a booking").click()
     page.wait_for_url("**/booking/")
     fill_booking(page, today() + timedelta(days=10))
-    submit(page, "Send booking request")
-    page.wait_for_url("**/booking/confirmation/")
+    send_booking(page)
 
     reference = page.locator("[data-reference]").get_attribute("data-reference")
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", reference)
@@ -346,7 +346,7 @@ def test_deferred_patient_books_from_the_earliest_date(page):
     assert earliest.isoformat() in page.locator("main").inner_html()
 
     fill_booking(page, earliest - timedelta(days=1), full_name="Grace Hopper")
-    assert submit(page, "Send booking request").status == 200
+    assert submit(page, "Continue").status == 200
     assert page.locator(".error-summary").first.is_visible()
     assert page.locator("#id_preferred_date").get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Full name").input_value() == "Grace Hopper"
@@ -355,8 +355,7 @@ def test_deferred_patient_books_from_the_earliest_date(page):
     page.fill('input[name="preferred_date"]', earliest.isoformat())
     if not page.locator('input[name="consent"]').is_checked():
         page.check('input[name="consent"]')
-    submit(page, "Send booking request")
-    page.wait_for_url("**/booking/confirmation/")
+    send_booking(page)
     reference = page.locator("[data-reference]").get_attribute("data-reference")
     assert BookingRequest.objects.get(reference=reference).preferred_date == earliest
 
@@ -450,7 +449,7 @@ def test_front_desk_cannot_reach_faq_admin_and_schedules_after_the_checklist(pag
     screen_for(patient, "eligible_with_conditions")
     patient.goto("/booking/")
     fill_booking(patient, today() + timedelta(days=21))
-    submit(patient, "Send booking request")
+    send_booking(patient)
     reference = patient.locator("[data-reference]").get_attribute("data-reference")
 
     staff_member("desk", "Front desk")

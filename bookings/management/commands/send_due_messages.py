@@ -13,6 +13,8 @@ from post_office.lockfile import FileLock, FileLocked
 from post_office.mail import get_queued, send_queued
 from post_office.models import STATUS, Email
 
+from bookings.services import sent_notices_forget
+
 
 class Command(BaseCommand):
     help = "Send the e-mails that are due, retrying failures with back-off."
@@ -28,6 +30,8 @@ class Command(BaseCommand):
             self.stdout.write("Another run is sending: nothing to do.")
         backed_off = back_off_retries(since=started)
         sent, failed = _count(STATUS.sent) - sent, _count(STATUS.failed) - failed
+        # A "can book" e-mail keeps its address only until it is sent (or given up).
+        sent_notices_forget()
         self.stdout.write(f"Sent {sent}. To retry later: {backed_off}. Given up: {failed}.")
 
 
