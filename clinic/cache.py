@@ -1,4 +1,4 @@
-"""The site's shared caches: Django's Redis and database caches, with three changes.
+"""The site's shared caches: Django's Redis and file caches, with these changes.
 
 1. Redis: one `redis.Redis` per connection pool. Django builds a new one for every operation,
    which fills a table of some 170 response callbacks each time (see README, "Performance").
@@ -6,17 +6,20 @@
    waiting on a Redis that is down or hung; callers degrade (pages render uncached, forms are
    accepted, sessions are read from the database).
 3. Rate limits (RateLimitRedisCache) fail open when Redis fails.
-4. Both: `incr` is atomic, so a rate-limit count is never lost between processes, and never
-   left without an expiry.
+4. Both: `incr` (and the file cache's `add`) atomic, so a rate-limit count is never lost
+   between processes, and never left without an expiry.
 """
 
+import fcntl
+import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.cache.backends.filebased import FileBasedCache as DjangoFileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
-from django.db import connections, router, transaction
 
 FAIL_FAST_SECONDS = 5
 
@@ -114,18 +117,25 @@ class RateLimitRedisCache(RedisCache):
             raise ValueError("Redis unavailable") from error
 
 
-class DatabaseCache(DjangoDatabaseCache):
-    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
-        # Django reads, then writes: two processes could both read 3 and write 4. Lock the row
-        # first (SQLite: IMMEDIATE transactions lock the database), so increments queue.
-        db = router.db_for_write(self.cache_model_class)
-        connection = connections[db]
-        with transaction.atomic(using=db):
-            if connection.features.has_select_for_update:
-                table = connection.ops.quote_name(self._table)
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        f"SELECT cache_key FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608
-                        [self.make_and_validate_key(key, version=version)],
-                    )
-            return super().incr(key, delta, version)
+class FileBasedCache(DjangoFileBasedCache):
+    """Django's file cache, with `add` and `incr` atomic across processes. Django checks, then
+    writes: two workers could both "add" a rate-limit counter, or both turn 3 into 4."""
+
+    def __init__(self, location: str, params: dict) -> None:
+        super().__init__(location, params)
+        os.makedirs(location, 0o700, exist_ok=True)
+        self.lock_path = os.path.join(location, "add-incr.lock")
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with open(self.lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            yield
+
+    def add(self, *args: Any, **kwargs: Any) -> bool:
+        with self.exclusive():
+            return super().add(*args, **kwargs)
+
+    def incr(self, *args: Any, **kwargs: Any) -> int:
+        with self.exclusive():
+            return super().incr(*args, **kwargs)

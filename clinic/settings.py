@@ -138,7 +138,7 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: shared by every process that serves the site, so an edit shows at once everywhere and
-# rate limits count once: Redis when REDIS_URL is set, else a table in the database.
+# rate limits count once: Redis when REDIS_URL is set, else files on this machine.
 REDIS_URL = env("REDIS_URL")
 CACHE_KEY_PREFIX = env("CACHE_KEY_PREFIX", "clinic")
 if REDIS_URL:
@@ -160,11 +160,14 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            # Django's database cache; its table is created by `migrate` (clinic/apps.py).
-            "BACKEND": "clinic.cache.DatabaseCache",
-            "LOCATION": "clinic_cache",
+            # Files every process on this machine shares (clinic/cache.py; README, Performance).
+            "BACKEND": "clinic.cache.FileBasedCache",
+            "LOCATION": env("CACHE_DIR") or BASE_DIR / "cache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 60 * 60 * 24,
+            # Past MAX_ENTRIES files (300 by default) every write culls a third of them at
+            # random; each write also lists the directory, so not too many either.
+            "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
     CACHES["ratelimit"] = CACHES["default"]

@@ -76,20 +76,22 @@ def site(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 (loopback)
-            break
-        except OSError:
-            assert server.poll() is None, (workdir / "gunicorn.log").read_text()
-            assert time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.2)
-    yield base, manage
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=20)
-    log.close()
-    shutil.rmtree(workdir, ignore_errors=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)  # noqa: S310 (loopback)
+                break
+            except OSError:
+                assert server.poll() is None, (workdir / "gunicorn.log").read_text()
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        yield base, manage
+    finally:  # a server that failed its health check is stopped too
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+        log.close()
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def get(url: str) -> str:

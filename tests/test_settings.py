@@ -52,8 +52,8 @@ def test_with_nothing_set_the_site_runs_in_debug_on_sqlite_in_the_clinics_time_z
     found = settings_with()
     assert found["debug"] is True
     assert found["engine"] == "django.db.backends.sqlite3"
-    # Shared by every process on the machine (a table in the database), as are sessions.
-    assert found["cache"] == "clinic.cache.DatabaseCache"
+    # Shared by every process on the machine (files), as are sessions (the database).
+    assert found["cache"] == "clinic.cache.FileBasedCache"
     assert found["session"] == "django.contrib.sessions.backends.db"
     assert found["time_zone"] == "America/New_York"
 
