@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.decorators import ratelimit
 
 from bookings.decorators import screening_required
-from bookings.emails import CONTACT_WITHIN_WORKING_DAYS
 from bookings.forms import BookingRequestForm
 from bookings.services import ScreeningAlreadyBooked, booking_request_create
+from clinic.context_processors import clinic_details
 from clinic.ratelimit import booking_rate, client_ip_key
 from screener import session as screening_session
 from screener.labels import AREA_LABELS
@@ -74,5 +74,5 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "bookings/confirmation.html",
-        {"reference": reference, "contact_days": CONTACT_WITHIN_WORKING_DAYS},
+        {"reference": reference, "contact_days": clinic_details()["reply_working_days"]},
     )

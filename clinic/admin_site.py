@@ -7,6 +7,7 @@ the password that shows a QR code for an authenticator app and confirms it with 
 """
 
 import base64
+from functools import update_wrapper
 
 import qrcode
 import qrcode.image.svg
@@ -16,6 +17,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django_otp import login as otp_login
@@ -107,6 +109,44 @@ def readable_secret(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def warn_about_reason_links(request: HttpRequest) -> None:
+    """Tell FAQ and link editors when a screener reason would link to no published answer.
+
+    Deleting a linked question is refused (PROTECT); unpublishing it is allowed, so the admin
+    says, on every page until it is fixed, which reason lost its answer.
+    """
+    from clinic.models import ReasonLink
+    from screener.labels import REASON_LABELS
+
+    user = request.user
+    if not (user.has_perm("faq.change_question") or user.has_perm("clinic.change_reasonlink")):
+        return
+    links = ReasonLink.objects.select_related("question")
+    unpublished = links.exclude(question__published=True, question__category__published=True)
+    for link in unpublished:
+        messages.warning(
+            request,
+            format_html(
+                "The screener's result for “{}” links to the FAQ question “{}”, which is not "
+                'published. Publish it again, or <a href="{}">choose another question</a>.',
+                link.get_reason_display(),
+                link.question.question,
+                reverse("admin:clinic_reasonlink_change", args=[link.pk]),
+            ),
+        )
+    missing = set(REASON_LABELS) - set(links.values_list("reason", flat=True))
+    for reason in sorted(missing):
+        messages.warning(
+            request,
+            format_html(
+                'The screener\'s result for “{}” links to no FAQ question: <a href="{}">choose '
+                "one</a>.",
+                REASON_LABELS[reason],
+                reverse("admin:clinic_reasonlink_add"),
+            ),
+        )
+
+
 class ClinicAdminSite(OTPAdminSite):
     login_form = StaffSignInForm
     login_template = "admin/clinic_login.html"
@@ -126,6 +166,14 @@ class ClinicAdminSite(OTPAdminSite):
             path("logout/", logout, name="logout"),
             *super().get_urls(),
         ]
+
+    def admin_view(self, view, cacheable: bool = False):
+        def view_with_warnings(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "GET":
+                warn_about_reason_links(request)
+            return view(request, *args, **kwargs)
+
+        return super().admin_view(update_wrapper(view_with_warnings, view), cacheable)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         if request.method == "GET" and needs_enrolment(request.user):

@@ -7,8 +7,10 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic site"
 
     def ready(self) -> None:
-        # Connects the sign-in audit log receivers.
-        from clinic import signals  # noqa: F401
+        # Connects the sign-in audit log receivers, and those for the clinic's details.
+        from clinic import signals
+
+        signals.connect_clinic_details()
 
 
 class ClinicAdminConfig(admin_apps.AdminConfig):

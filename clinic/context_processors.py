@@ -1,20 +1,59 @@
-from django.conf import settings
+"""The clinic's details for every page and e-mail, from the ClinicDetails record staff edit."""
+
+import logging
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest
 
+logger = logging.getLogger(__name__)
 
-def clinic_details() -> dict[str, str]:
-    """The clinic's name and contact details, from settings (pages and e-mails alike)."""
-    phone = settings.CLINIC_PHONE
+# In the shared cache (every process sees the same copy); dropped whenever staff save.
+DETAILS_CACHE_KEY = "clinic:details"
+
+
+def clinic_details() -> dict[str, Any]:
+    """The clinic's name, contact details, reply promise and opening hours (pages and e-mails)."""
+    try:
+        details = cache.get(DETAILS_CACHE_KEY)
+    except Exception:
+        logger.warning("Cache unavailable: clinic details read from the database", exc_info=True)
+        return _read_details()
+    if details is None:
+        details = _read_details()
+        try:
+            cache.set(DETAILS_CACHE_KEY, details, None)
+        except Exception:
+            logger.warning("Cache unavailable: clinic details not stored", exc_info=True)
+    return details
+
+
+def _read_details() -> dict[str, Any]:
+    from clinic.models import ClinicDetails
+
+    record = ClinicDetails.get_solo()
+    phone = record.phone
     return {
-        "name": settings.CLINIC_NAME,
-        "address": settings.CLINIC_ADDRESS,
+        "name": record.name,
+        "address": record.address,
         "phone": phone,
         # For tel: links, which want digits only: "(207) 555-0142" -> "2075550142".
         "phone_link": "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
-        "email": settings.CLINIC_EMAIL,
+        "email": record.email,
+        "reply_working_days": record.reply_working_days,
+        # (weekday, opens, closes) stretches; see clinic.models.OpeningTimes.
+        "opening_hours": list(record.opening_times().stretches),
     }
 
 
-def clinic_contact(request: HttpRequest) -> dict[str, dict[str, str]]:
+def forget_clinic_details() -> None:
+    """Drop the cached copy now and again once the change commits (see
+    invalidate_public_pages: a copy read in between would otherwise outlive the change)."""
+    cache.delete(DETAILS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(DETAILS_CACHE_KEY))
+
+
+def clinic_contact(request: HttpRequest) -> dict[str, dict[str, Any]]:
     """The clinic's details as `clinic`, for every template."""
     return {"clinic": clinic_details()}
