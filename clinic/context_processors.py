@@ -29,21 +29,36 @@ def clinic_details() -> dict[str, Any]:
     return details
 
 
+DETAIL_FIELDS = ("name", "address", "phone", "email", "reply_working_days")
+HOURS_FIELDS = ("opening_hours__weekday", "opening_hours__opens", "opening_hours__closes")
+
+
 def _read_details() -> dict[str, Any]:
+    """The record and its opening hours in one query. Reading never creates the record: until
+    staff first open it in the admin, the CLINIC_* settings (its defaults) apply."""
     from clinic.models import ClinicDetails
 
-    record = ClinicDetails.get_solo()
-    phone = record.phone
+    rows = list(
+        ClinicDetails.objects.filter(pk=ClinicDetails.singleton_instance_id).values(
+            *DETAIL_FIELDS, *HOURS_FIELDS
+        )
+    )
+    if rows:
+        details = {name: rows[0][name] for name in DETAIL_FIELDS}
+    else:
+        unsaved = ClinicDetails()
+        details = {name: getattr(unsaved, name) for name in DETAIL_FIELDS}
+    phone = details["phone"]
     return {
-        "name": record.name,
-        "address": record.address,
-        "phone": phone,
+        **details,
         # For tel: links, which want digits only: "(207) 555-0142" -> "2075550142".
         "phone_link": "".join(ch for ch in phone if ch.isdigit() or ch == "+"),
-        "email": record.email,
-        "reply_working_days": record.reply_working_days,
         # (weekday, opens, closes) stretches; see clinic.models.OpeningTimes.
-        "opening_hours": list(record.opening_times().stretches),
+        "opening_hours": sorted(
+            tuple(row[name] for name in HOURS_FIELDS)
+            for row in rows
+            if row["opening_hours__weekday"] is not None
+        ),
     }
 
 
