@@ -119,8 +119,16 @@ def warn_about_reason_links(request: HttpRequest) -> None:
     from screener.labels import REASON_LABELS
 
     user = request.user
-    if not (user.has_perm("faq.change_question") or user.has_perm("clinic.change_reasonlink")):
+    may_relink = user.has_perm("clinic.change_reasonlink")
+    if not (may_relink or user.has_perm("faq.change_question")):
         return
+
+    def fix(url: str, words: str):
+        # Content editors may not change the links (FAQ only): they are told whom to ask.
+        if may_relink:
+            return format_html('<a href="{}">{}</a>', url, words)
+        return "ask an administrator to " + words
+
     links = ReasonLink.objects.select_related("question")
     unpublished = links.exclude(question__published=True, question__category__published=True)
     for link in unpublished:
@@ -128,10 +136,13 @@ def warn_about_reason_links(request: HttpRequest) -> None:
             request,
             format_html(
                 "The screener's result for “{}” links to the FAQ question “{}”, which is not "
-                'published. Publish it again, or <a href="{}">choose another question</a>.',
+                "published. Publish it again, or {}.",
                 link.get_reason_display(),
                 link.question.question,
-                reverse("admin:clinic_reasonlink_change", args=[link.pk]),
+                fix(
+                    reverse("admin:clinic_reasonlink_change", args=[link.pk]),
+                    "choose another question",
+                ),
             ),
         )
     missing = set(REASON_LABELS) - set(links.values_list("reason", flat=True))
@@ -139,10 +150,9 @@ def warn_about_reason_links(request: HttpRequest) -> None:
         messages.warning(
             request,
             format_html(
-                'The screener\'s result for “{}” links to no FAQ question: <a href="{}">choose '
-                "one</a>.",
+                "The screener's result for “{}” links to no FAQ question: {}.",
                 REASON_LABELS[reason],
-                reverse("admin:clinic_reasonlink_add"),
+                fix(reverse("admin:clinic_reasonlink_add"), "choose one"),
             ),
         )
 

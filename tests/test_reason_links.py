@@ -96,3 +96,15 @@ def test_the_warning_is_only_for_staff_who_can_fix_it(client, django_user_model)
     desk.groups.add(Group.objects.get(name="Front desk"))
     verified_login(client, desk)
     assert "is not published" not in client.get("/admin/").content.decode()
+
+
+def test_content_editors_are_warned_and_told_whom_to_ask(client, django_user_model):
+    """They may publish the question again, but not change the links (the FAQ is all they edit)."""
+    Question.objects.filter(slug="how-many-treatments").update(published=False)
+    editor = django_user_model.objects.create_user("editor", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    verified_login(client, editor)
+    page = client.get("/admin/faq/question/").content.decode()
+    assert "is not published" in page
+    assert "ask an administrator to choose another question" in page
+    assert "/admin/clinic/reasonlink/" not in page
