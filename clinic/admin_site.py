@@ -191,15 +191,18 @@ class ClinicAdminSite(OTPAdminSite):
         return super().login(request, extra_context)
 
     def enrol(self, request: HttpRequest) -> HttpResponse:
-        """Set up an authenticator app: the first device of an account that has none."""
+        """Set up an authenticator app: on first sign-in, or after signing in with a backup code
+        when the account has no app (a lost phone)."""
         request.current_app = self.name
         user = request.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return redirect_to_login(
                 request.get_full_path(), reverse("admin:login", current_app=self.name)
             )
-        if user_has_device(user):
-            # Adding a device needs the second factor already: the password alone must not.
+        has_app = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
+        if has_app or (user_has_device(user) and not user.is_verified()):
+            # Adding a device to an account that has one needs its second factor (e.g. a
+            # backup code after a lost phone): the password alone must not.
             return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
 
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()

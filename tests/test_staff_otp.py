@@ -222,3 +222,24 @@ def test_enrolment_needs_a_signed_in_member_of_staff(client, staff):
 def test_a_verified_member_of_staff_opens_the_admin(client, staff):
     verified_login(client, staff)
     assert client.get("/admin/").status_code == 200
+
+
+def test_after_a_lost_phone_a_backup_code_leads_to_a_new_app(client, staff):
+    """The app's device was deleted; signed in with a backup code, staff set up a new phone."""
+    token = backup_token(staff, "lostphone1")
+    assert sign_in(client, token).status_code == 302
+    assert client.get(ENROL_URL).status_code == 200
+    device = TOTPDevice.objects.get(user=staff, confirmed=False)
+    assert client.post(ENROL_URL, {"otp_token": current_token(device)}).status_code == 302
+    device.refresh_from_db()
+    assert device.confirmed
+    # Now that the account has an app, the page adds no other.
+    assert client.get(ENROL_URL).status_code == 302
+    assert TOTPDevice.objects.filter(user=staff).count() == 1
+
+
+def test_a_password_alone_cannot_add_an_app_to_an_account_with_backup_codes(client, staff):
+    backup_token(staff, "keepsafe22")
+    client.force_login(staff)
+    assert client.get(ENROL_URL).status_code == 302
+    assert not TOTPDevice.objects.exists()
