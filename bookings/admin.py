@@ -11,11 +11,19 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from post_office.models import STATUS
 
-from bookings.models import BookingRequest, Message
+from bookings.models import BookingRequest, HealthAnswersView, Message
 from screener.admin import reasons_list
 from screener.labels import AREA_LABELS
 from screener.questions import answer_rows
 from screener.session import answers_from_dict
+
+HEALTH_ANSWERS_PERMISSION = "bookings.view_health_answers"
+
+
+def may_see_health_answers(request: HttpRequest) -> bool:
+    """Clinicians (and superusers, who hold every permission); never the front desk."""
+    return request.user.has_perm(HEALTH_ANSWERS_PERMISSION)
+
 
 PROPHYLAXIS_REQUIRED = (
     "Tick this once antiviral prophylaxis has been arranged: a patient with a history of cold "
@@ -133,13 +141,33 @@ class BookingRequestAdmin(admin.ModelAdmin):
                         "outcome_label",
                         "reasons_in_words",
                         "earliest_booking_date",
-                        "answers_table",
+                        *(("answers_table",) if may_see_health_answers(request) else ()),
                     )
                 },
             ),
             ("Consent", {"fields": ("consent_given_at", "consent_text_version")}),
         ]
         return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: BookingRequest | None = None):
+        fields = super().get_readonly_fields(request, obj)
+        if may_see_health_answers(request):
+            return fields
+        return tuple(name for name in fields if name != "answers_table")
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A page that was shown (not a redirect after saving) showed the answers: record it.
+        if response.status_code == 200 and may_see_health_answers(request):
+            booking = self.get_object(request, object_id)
+            if booking is not None:
+                HealthAnswersView.objects.create(
+                    booking=booking,
+                    reference=booking.reference,
+                    viewed_by=request.user,
+                    username=request.user.get_username(),
+                )
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BookingRequest]:
         failing = Message.objects.filter(booking=OuterRef("pk"), email__status__in=Message.FAILING)
@@ -171,3 +199,24 @@ class BookingRequestAdmin(admin.ModelAdmin):
     @admin.display(description="E-mail failed", boolean=True, ordering="email_failed")
     def email_failed(self, obj: BookingRequest) -> bool:
         return obj.email_failed
+
+
+@admin.register(HealthAnswersView)
+class HealthAnswersViewAdmin(admin.ModelAdmin):
+    """Who saw which request's health answers, and when: read-only, for clinicians."""
+
+    list_display = ("viewed_at", "username", "reference")
+    list_filter = ("viewed_at",)
+    search_fields = ("reference", "username")
+    date_hierarchy = "viewed_at"
+    fields = ("viewed_at", "username", "reference", "booking")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -16,9 +16,6 @@ from post_office import mail
 from bookings.models import BookingRequest, Message
 from clinic.context_processors import clinic_details
 
-# The clinic's promise on the confirmation page and in the patient's e-mail.
-CONTACT_WITHIN_WORKING_DAYS = 2
-
 
 def queue_email(
     *,
@@ -31,13 +28,14 @@ def queue_email(
     attachments: dict | None = None,
 ) -> Message:
     """Store one e-mail in the outbox, rendered from templates/emails/<template>[_subject].txt."""
-    context = {"clinic": clinic_details(), "site_url": settings.SITE_URL, **context}
+    clinic = clinic_details()
+    context = {"clinic": clinic, "site_url": settings.SITE_URL, **context}
     email = mail.send(
         recipients=[to],
         sender=settings.DEFAULT_FROM_EMAIL,
         subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
         message=render_to_string(f"emails/{template}.txt", context),
-        headers={"Reply-To": settings.CLINIC_EMAIL},
+        headers={"Reply-To": clinic["email"]},
         scheduled_time=send_at,
         attachments=attachments,
         priority="medium",  # queued: never sent inside the request
@@ -47,11 +45,12 @@ def queue_email(
 
 def queue_booking_emails(booking: BookingRequest) -> None:
     """The patient's acknowledgement and the clinic's notice of a new request."""
+    clinic = clinic_details()
     context = {
         "reference": booking.reference,
         "preferred_date": booking.preferred_date,
         "preferred_time": booking.get_preferred_time_display().lower(),
-        "contact_days": CONTACT_WITHIN_WORKING_DAYS,
+        "contact_days": clinic["reply_working_days"],
         "aftercare_url": settings.SITE_URL + reverse("aftercare"),
         "admin_url": settings.SITE_URL + booking.get_absolute_url(),
     }
@@ -64,7 +63,7 @@ def queue_booking_emails(booking: BookingRequest) -> None:
     )
     queue_email(
         kind=Message.Kind.NEW_REQUEST,
-        to=settings.CLINIC_EMAIL,
+        to=clinic["email"],
         template="booking_clinic",
         context=context,
         booking=booking,

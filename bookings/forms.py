@@ -16,6 +16,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from bookings.models import BookingRequest
+from clinic.context_processors import clinic_details
+from clinic.models import OpeningHours, OpeningTimes
 from screener.forms import RadioGroup
 
 NOTES_MAX_LENGTH = 1000
@@ -54,6 +56,13 @@ def booking_window(today: date, earliest: date | None) -> tuple[date, date]:
 def _long_date(value: date) -> str:
     # The site's one date format (US long: "March 15, 2027"), as templates' date:"F j, Y".
     return date_format(value, "F j, Y")
+
+
+def _word_list(words: list[str], conjunction: str = "and") -> str:
+    """Join words as a sentence does: "a", "a and b", "a, b and c"."""
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 class BookingRequestForm(forms.Form):
@@ -139,16 +148,34 @@ class BookingRequestForm(forms.Form):
         self.first_date, self.last_date = booking_window(today, earliest)
         date_widget = self.fields["preferred_date"].widget
         date_widget.attrs.update(min=self.first_date.isoformat(), max=self.last_date.isoformat())
+        # Where staff have set opening hours, only the days and times the clinic is open.
+        self.opening = OpeningTimes.from_rows(clinic_details()["opening_hours"])
+        open_days = (
+            " We are open on "
+            + _word_list(
+                [OpeningHours.Weekday(day).label + "s" for day in self.opening.open_weekdays()]
+            )
+            + "."
+            if self.opening.is_set
+            else ""
+        )
         example = self.first_date.isoformat()
         self.fields["preferred_date"].help_text = (
-            f"Any day from {_long_date(self.first_date)} to {_long_date(self.last_date)}. "
-            f"If your browser shows a text box, type the year, month and day, for example "
-            f"{example} for {_long_date(self.first_date)}. "
+            f"Any day from {_long_date(self.first_date)} to {_long_date(self.last_date)}."
+            f"{open_days} If your browser shows a text box, type the year, month and day, for "
+            f"example {example} for {_long_date(self.first_date)}. "
             "We will confirm the exact date and time with you."
         )
         self.fields["preferred_date"].error_messages["invalid"] = (
             f"Enter your preferred date as a real date, for example {example}"
         )
+        if self.opening.is_set:
+            times = self.opening.times_of_day()
+            field = self.fields["preferred_time"]
+            field.choices = [(value, label) for value, label in field.choices if value in times]
+            field.error_messages["invalid_choice"] = (
+                f"Choose {_word_list([label.lower() for _value, label in field.choices], 'or')}"
+            )
         self.fields["consent"].label = format_html(
             'I agree to the <a href="{}">privacy notice</a> and to being contacted by the clinic '
             "about this request",
@@ -230,8 +257,33 @@ class BookingRequestForm(forms.Form):
                 f"Preferred date must be no later than {_long_date(self.last_date)}",
                 code="too_late",
             )
+        if self.opening.is_set and not self.opening.is_open_on(value):
+            raise forms.ValidationError(
+                f"The clinic is closed on {date_format(value, 'l')}s. Choose a day we are open",
+                code="closed",
+            )
         return value
 
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        day, time_of_day = cleaned.get("preferred_date"), cleaned.get("preferred_time")
+        if self.opening.is_set and day and time_of_day:
+            open_then = self.opening.times_of_day_on(day.weekday())
+            if time_of_day not in open_then:
+                choices = [
+                    label.lower()
+                    for value, label in self.fields["preferred_time"].choices
+                    if value in open_then
+                ]
+                self.add_error(
+                    "preferred_time",
+                    forms.ValidationError(
+                        f"The clinic is not open in the {time_of_day} on "
+                        f"{date_format(day, 'l')}s. Choose {_word_list(choices, 'or')}",
+                        code="closed",
+                    ),
+                )
+        return cleaned
 
 class CanBookNoticeForm(forms.Form):
     """ "Email me when I can book", on the result page of a dated deferral."""

@@ -7,6 +7,7 @@ it (`manage.py purge_old_bookings`, or an erasure).
 import secrets
 from datetime import datetime
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -167,3 +168,33 @@ class MessageStop(models.Model):
 
     def __str__(self) -> str:
         return f"Stopped: {self.get_kind_display()}"
+
+
+class HealthAnswersView(models.Model):
+    """One look at a booking request's health answers in the admin: who, which request, when.
+
+    Kept after the request is deleted (purge or erasure): the reference is no personal data.
+    """
+
+    booking = models.ForeignKey(
+        BookingRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="health_answer_views",
+    )
+    reference = models.CharField(max_length=9)
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        verbose_name = "view of health answers"
+        verbose_name_plural = "views of health answers"
+        default_permissions = ("view",)  # a record nobody may add, change or delete
+        permissions = [("view_health_answers", "Can see the health answers of booking requests")]
+
+    def __str__(self) -> str:
+        return f"{self.username} viewed {self.reference}"

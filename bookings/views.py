@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from bookings.decorators import screening_required
-from bookings.emails import CONTACT_WITHIN_WORKING_DAYS
 from bookings.forms import BookingRequestForm, CanBookNoticeForm
 from bookings.models import BookingRequest
 from bookings.services import (
@@ -22,6 +21,7 @@ from bookings.services import (
     messages_stop,
     read_stop_token,
 )
+from clinic.context_processors import clinic_details
 from clinic.ratelimit import booking_rate, client_ip_key
 from screener import session as screening_session
 from screener.eligibility import Outcome
@@ -94,7 +94,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
             "reference": booking.reference,
             "area_label": AREA_LABELS.get(booking.screening.area, ""),
             "booked": screening_session.load_booked_result(request.session),
-            "contact_days": CONTACT_WITHIN_WORKING_DAYS,
+            "contact_days": clinic_details()["reply_working_days"],
         },
     )
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ClinicConfig(AppConfig):
@@ -6,5 +7,14 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic site"
 
     def ready(self) -> None:
-        # Connects the sign-in audit log receivers.
-        from clinic import signals  # noqa: F401
+        # Connects the sign-in audit log receivers, and those for the clinic's details.
+        from clinic import signals
+
+        signals.connect_clinic_details()
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, whose default site asks every member of staff for a second factor."""
+
+    default = False  # ClinicConfig stays this module's default configuration
+    default_site = "clinic.admin_site.ClinicAdminSite"

@@ -56,7 +56,8 @@ INSTALLED_APPS = [
     "faq",
     "screener",
     "bookings",
-    "django.contrib.admin",
+    # Django's admin with the site's own AdminSite: a second factor for every member of staff.
+    "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,6 +70,10 @@ INSTALLED_APPS = [
     "axes",
     "django_ratelimit",
     "post_office",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "solo",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): the second factor
     "clinic.middleware.StaffSessionTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -297,6 +303,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "clinic/login_locked.html"
+
+# django-otp: authenticator apps show the clinic's name beside the code.
+OTP_TOTP_ISSUER = CLINIC_NAME
 
 # The version of the privacy notice and consent wording a booking request records.
 PRIVACY_NOTICE_VERSION = "2026-11-24"

@@ -1,4 +1,6 @@
-"""Audit log of staff sign-ins: who, from where, and whether it worked. Never the password.
+"""Audit log of staff sign-ins, and what follows an edit of the clinic's details.
+
+Sign-ins: who, from where, and whether it worked. Never the password.
 
 Django sends these signals from `authenticate()`, `login()` and `logout()`. The failed-login
 signal's credentials are already cleansed by Django, but only the username is read from them
@@ -39,3 +41,24 @@ def log_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
     # user is None when the session had already expired.
     username = user.get_username() if user is not None else ""
     logger.info("Logout for %r from %s", username, _address(request))
+
+
+def clinic_details_changed(sender: Any, **kwargs: Any) -> None:
+    """The clinic's details are on every page and e-mail: every process shows the edit at once."""
+    from clinic.context_processors import forget_clinic_details
+    from clinic.middleware import invalidate_public_pages
+
+    forget_clinic_details()
+    invalidate_public_pages()
+
+
+def connect_clinic_details() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from clinic.models import ClinicDetails, OpeningHours
+
+    for model in (ClinicDetails, OpeningHours):
+        for name, signal in (("save", post_save), ("delete", post_delete)):
+            signal.connect(
+                clinic_details_changed, sender=model, dispatch_uid=f"clinic:{model.__name__}:{name}"
+            )

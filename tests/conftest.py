@@ -16,3 +16,15 @@ def _fresh_cache():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's admin_client, signed in with the second factor the admin requires."""
+    from django.test import Client
+
+    from tests.staff_helpers import verified_login
+
+    client = Client()
+    verified_login(client, admin_user)
+    return client

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from tests.staff_helpers import verified_login
+
 LOGIN_URL = "/admin/login/?next=/admin/"
 PASSWORD = "correct horse battery staple 42"
 ATTACKER = "203.0.113.7"
@@ -128,7 +130,7 @@ def test_a_long_unusual_passphrase_is_accepted(staff_user):
 
 def test_staff_admin_session_expires_after_the_idle_timeout(client, staff_user):
     """An admin request sets the session to expire STAFF_SESSION_IDLE_SECONDS after it."""
-    client.force_login(staff_user, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(client, staff_user, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/admin/").status_code == 200
     assert client.session.get_expiry_age() == settings.STAFF_SESSION_IDLE_SECONDS
     assert settings.STAFF_SESSION_IDLE_SECONDS < settings.SESSION_COOKIE_AGE
@@ -142,7 +144,7 @@ def test_an_idle_staff_member_is_signed_out_but_an_active_one_is_not(client, sta
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     idle = settings.STAFF_SESSION_IDLE_SECONDS
     start = timezone.now()
-    client.force_login(staff_user, backend="django.contrib.auth.backends.ModelBackend")
+    verified_login(client, staff_user, backend="django.contrib.auth.backends.ModelBackend")
     with time_machine.travel(start, tick=False) as clock:
         assert client.get("/admin/").status_code == 200
         clock.shift(timedelta(seconds=idle - 60))

@@ -18,6 +18,7 @@ from bookings.services import booking_request_create
 from screener.eligibility import assess
 from screener.models import Screening
 from tests.booking_helpers import ELIGIBLE, answers, record_screening
+from tests.staff_helpers import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +59,13 @@ def staff_in(group_name: str, django_user_model, username: str):
 
 @pytest.fixture
 def front_desk(client, django_user_model):
-    client.force_login(staff_in("Front desk", django_user_model, "desk"))
+    verified_login(client, staff_in("Front desk", django_user_model, "desk"))
     return client
 
 
 @pytest.fixture
 def content_editor(client, django_user_model):
-    client.force_login(staff_in("Content editors", django_user_model, "editor"))
+    verified_login(client, staff_in("Content editors", django_user_model, "editor"))
     return client
 
 

@@ -17,7 +17,8 @@ def plain_view(request):
     return HttpResponse("ok")
 
 
-def test_every_page_gets_the_strict_site_policy(client):
+def test_every_page_gets_the_strict_site_policy(client, db):
+    # (db: every page shows the clinic's details, which live in the database.)
     policy = client.get("/privacy/")[HEADER]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
     assert directives["script-src"] == "'self'"

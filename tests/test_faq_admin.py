@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from faq.models import Category, HelpBlock, Question, RecoveryStage, SearchMiss, Synonym
+from tests.staff_helpers import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def editor(django_user_model):
 
 @pytest.fixture
 def editor_client(client, editor):
-    client.force_login(editor)
+    verified_login(client, editor)
     return client
 
 

@@ -25,6 +25,7 @@ from tests.browser.helpers import (
     submit,
     today,
 )
+from tests.staff_helpers import current_token, totp_device
 
 pytestmark = [
     pytest.mark.browser,
@@ -372,10 +373,13 @@ def staff_member(username: str, group: str) -> User:
 
 
 def log_in(page, username: str) -> None:
+    """Password and the code of the member of staff's authenticator app (the second factor)."""
+    device = totp_device(User.objects.get(username=username))
     page.goto("/admin/")
     page.wait_for_url("**/admin/login/?next=/admin/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_label("Authentication code").fill(current_token(device))
     submit(page, "Log in")
     page.wait_for_url("**/admin/")
 

@@ -1,0 +1,32 @@
+"""`{% reason_faq_link "cold_sores" %}`: the FAQ answer staff chose for a screener reason."""
+
+import logging
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from clinic.models import ReasonLink
+
+logger = logging.getLogger(__name__)
+register = template.Library()
+
+
+@register.simple_tag
+def reason_faq_link(reason: str) -> str:
+    link = (
+        ReasonLink.objects.filter(
+            reason=reason, question__published=True, question__category__published=True
+        )
+        .select_related("question")
+        .only("question__slug", "question__question")
+        .first()
+    )
+    if link is None:
+        # Staff are warned in the admin (clinic.admin_site); patients get the whole FAQ.
+        logger.warning("Screener reason %s has no published FAQ answer to link to", reason)
+        return format_html(
+            '<p><a href="{}">Read the answers to common questions</a></p>', reverse("faq:index")
+        )
+    question = link.question
+    return format_html('<p><a href="{}">{}</a></p>', question.get_absolute_url(), question.question)

@@ -1,0 +1,123 @@
+"""Health answers in the admin are for Clinicians only, and each view of them is recorded.
+
+SPEC.md, "Staff" and "Privacy and security": front desk see the outcome, reasons and
+conditions; Clinicians (and superusers) also see the answers; who saw which request, and when,
+is kept and shown read-only.
+"""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from bookings.models import HealthAnswersView
+from tests.booking_helpers import answers
+from tests.staff_helpers import verified_login
+from tests.test_booking_admin import change_url, form_data, make_booking, staff_in
+
+pytestmark = pytest.mark.django_db
+
+ANSWER_ROW = "Ever had cold sores"  # a question of the answers table, in words
+LOG_URL = "/admin/bookings/healthanswersview/"
+
+
+@pytest.fixture
+def front_desk(client, django_user_model):
+    verified_login(client, staff_in("Front desk", django_user_model, "desk"))
+    return client
+
+
+@pytest.fixture
+def clinician(client, django_user_model):
+    verified_login(client, staff_in("Clinicians", django_user_model, "doctor"))
+    return client
+
+
+def test_clinicians_have_the_front_desks_permissions_and_the_health_answers():
+    """Created by migration: Front desk's permissions, plus view_health_answers and the log."""
+    front_desk = set(Group.objects.get(name="Front desk").permissions.all())
+    clinicians = set(Group.objects.get(name="Clinicians").permissions.all())
+    assert front_desk < clinicians
+    extra = {(p.content_type.app_label, p.codename) for p in clinicians - front_desk}
+    assert extra == {
+        ("bookings", "view_health_answers"),
+        ("bookings", "view_healthanswersview"),
+    }
+    assert (
+        not Group.objects.get(name="Front desk")
+        .permissions.filter(codename="view_health_answers")
+        .exists()
+    )
+
+
+def test_front_desk_see_outcome_reasons_and_conditions_but_not_the_answers(front_desk):
+    booking = make_booking(answers(cold_sores=True))
+    html = front_desk.get(change_url(booking)).content.decode()
+    assert "Eligible with conditions" in html
+    assert "History of cold sores" in html  # the reason
+    assert "antiviral_prophylaxis_arranged" in html  # the condition's checklist
+    assert ANSWER_ROW not in html
+    assert not HealthAnswersView.objects.exists()
+
+
+def test_front_desk_can_still_save_a_request(front_desk):
+    booking = make_booking()
+    response = front_desk.post(change_url(booking), form_data(booking, status="contacted"))
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "contacted"
+
+
+def test_front_desk_cannot_open_the_log_of_views(front_desk):
+    assert front_desk.get(LOG_URL).status_code == 403
+
+
+def test_clinicians_see_the_answers_and_each_view_is_recorded(clinician):
+    """Every time the page shows the answers, one record: who, which request, when."""
+    booking = make_booking(answers(cold_sores=True))
+    html = clinician.get(change_url(booking)).content.decode()
+    assert ANSWER_ROW in html
+    clinician.get(change_url(booking))
+
+    views = list(HealthAnswersView.objects.order_by("viewed_at", "id"))
+    assert len(views) == 2
+    assert {(v.username, v.booking_id, v.reference) for v in views} == {
+        ("doctor", booking.pk, booking.reference)
+    }
+    assert all(v.viewed_at for v in views)
+
+
+def test_saving_without_showing_the_answers_records_no_view(clinician):
+    booking = make_booking()
+    response = clinician.post(change_url(booking), form_data(booking, status="contacted"))
+    assert response.status_code == 302
+    assert not HealthAnswersView.objects.exists()
+
+
+def test_superusers_see_the_answers_and_are_recorded(admin_client, admin_user):
+    booking = make_booking(answers(cold_sores=True))
+    assert ANSWER_ROW in admin_client.get(change_url(booking)).content.decode()
+    assert HealthAnswersView.objects.get().viewed_by == admin_user
+
+
+def test_the_log_is_read_only_for_clinicians(clinician):
+    booking = make_booking()
+    clinician.get(change_url(booking))
+    record = HealthAnswersView.objects.get()
+
+    listing = clinician.get(LOG_URL)
+    assert listing.status_code == 200
+    assert booking.reference in listing.content.decode()
+    assert clinician.get(f"{LOG_URL}add/").status_code == 403
+    detail = clinician.get(f"{LOG_URL}{record.pk}/change/").content.decode()
+    assert 'name="username"' not in detail
+    assert clinician.post(f"{LOG_URL}{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert HealthAnswersView.objects.filter(pk=record.pk).exists()
+
+
+def test_the_record_outlives_the_request():
+    """Purging or erasing a request keeps the record of who saw it (the reference, no details)."""
+    booking = make_booking()
+    HealthAnswersView.objects.create(booking=booking, reference=booking.reference, username="x")
+    booking.delete()
+    record = HealthAnswersView.objects.get()
+    assert record.booking is None
+    assert record.reference == booking.reference
