@@ -1,10 +1,28 @@
 from django.urls import path
 
-from bookings import views
+from bookings import appointment_views, views
 
 app_name = "bookings"
 
 urlpatterns = [
     path("booking/", views.booking_request, name="request"),
     path("booking/confirmation/", views.confirmation, name="confirmation"),
+    path("appointment/<str:token>/", appointment_views.appointment, name="appointment"),
+    path(
+        "appointment/<str:token>/cancel/",
+        appointment_views.appointment_cancel_view,
+        name="appointment_cancel",
+    ),
+    path(
+        "appointment/<str:token>/change/",
+        appointment_views.appointment_change_view,
+        name="appointment_change",
+    ),
+    path("appointment/<str:token>/check/", appointment_views.recheck, name="recheck"),
+    path(
+        "appointment/<str:token>/check/result/",
+        appointment_views.recheck_result,
+        name="recheck_result",
+    ),
+    path("messages/<str:token>/stop/", appointment_views.stop_messages, name="stop_messages"),
 ]
