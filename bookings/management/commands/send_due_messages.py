@@ -10,12 +10,16 @@ from django.utils import timezone
 from post_office.mail import send_queued_mail_until_done
 from post_office.models import STATUS, Email
 
+from bookings.appointments import overdue_rechecks_flag
+
 
 class Command(BaseCommand):
     help = "Send the e-mails that are due, retrying failures with back-off."
 
     def handle(self, *args, **options) -> None:
         started = timezone.now()
+        # Appointments whose re-check is overdue are flagged, and their patients told, first.
+        overdue_rechecks_flag(now=started)
         sent, failed = _count(STATUS.sent), _count(STATUS.failed)
         send_queued_mail_until_done(lockfile=settings.OUTBOX_LOCK_FILE)
         backed_off = back_off_retries(since=started)
