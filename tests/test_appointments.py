@@ -635,3 +635,17 @@ def test_purge_keeps_a_request_until_its_appointment_has_passed(admin_client, ti
     assert not BookingRequest.objects.filter(pk=booking.pk).exists()
     assert not Message.objects.exists()
     assert not Email.objects.exists()
+
+
+# --- Privacy notice ---------------------------------------------------------------------------
+
+
+def test_privacy_notice_lists_every_message_to_patients_with_how_to_stop_it(client):
+    page = client.get("/privacy/").content.decode()
+    aftercare = {Kind.AFTERCARE_DAY_0, Kind.AFTERCARE_DAY_3, Kind.AFTERCARE_DAY_14}
+    for kind in Kind:
+        if kind == Kind.NEW_REQUEST:  # to the clinic, not to a patient
+            continue
+        listed = "aftercare" if kind in aftercare else kind.value
+        assert f'data-message-kind="{listed}"' in page, kind
+    assert page.count("How to stop it:") == page.count("data-message-kind=")
