@@ -40,9 +40,16 @@ class BookingRequestAdminForm(forms.ModelForm):
             "notes",
             "antiviral_prophylaxis_arranged",
             "appointment_at",
+            "needs_attention",
         )
         field_classes = {"appointment_at": forms.SplitDateTimeField}
         widgets = {"appointment_at": widgets.AdminSplitDateTime}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        reason = self.instance.get_attention_reason_display()
+        if "needs_attention" in self.fields and reason:
+            self.fields["needs_attention"].help_text = f"{reason}. Untick once it is dealt with."
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -161,7 +168,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
         # The checklist appears only for the requests it concerns.
         if obj is not None and obj.needs_antiviral_prophylaxis:
             fieldsets.append(("Before scheduling", {"fields": ("antiviral_prophylaxis_arranged",)}))
-        fieldsets.append(("Appointment", {"fields": ("appointment_at",)}))
+        fieldsets.append(("Appointment", {"fields": ("appointment_at", "needs_attention")}))
         fieldsets += [
             (
                 "Screening (health information: for the clinical team)",

@@ -142,6 +142,8 @@ def appointment_ics(booking: BookingRequest) -> bytes:
         f"or call {clinic['phone']}.",
     )
     calendar.add_component(event)
+    # RFC 5545 wants a VTIMEZONE for the TZID the local times carry.
+    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
@@ -236,6 +238,10 @@ def booking_staff_change_apply(
     by: Any = None,
 ) -> None:
     """After the front desk saved a request: schedule, unschedule or record the treatment."""
+    if not booking.needs_attention and booking.attention_reason:
+        # Unticked by the front desk: dealt with.
+        booking.attention_reason = ""
+        booking.save(update_fields=["attention_reason"])
     scheduled = booking.status == Status.SCHEDULED
     if scheduled and (
         previous_status != Status.SCHEDULED or booking.appointment_at != previous_appointment_at

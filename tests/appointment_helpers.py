@@ -4,9 +4,11 @@ import re
 from datetime import datetime, timedelta
 from io import StringIO
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
@@ -57,6 +59,8 @@ def admin_form(booking: BookingRequest, when: datetime | None = None, **changes)
     }
     if booking.antiviral_prophylaxis_arranged:
         data["antiviral_prophylaxis_arranged"] = "on"
+    if booking.needs_attention:
+        data["needs_attention"] = "on"
     when = when or booking.appointment_at
     if when is not None:
         local = timezone.localtime(when)
@@ -100,3 +104,11 @@ def links_in(message, path_part: str) -> list[str]:
         if path_part in path:
             found.append(path)
     return found
+
+
+@pytest.fixture
+def outbox_keeps_the_test_transaction(monkeypatch):
+    """post_office closes the database connection after each batch it sends (a fork guard).
+    In a test the whole test is one transaction on that connection: on PostgreSQL the close
+    would end it (SQLite's in-memory test database ignores it). Keep it open."""
+    monkeypatch.setattr(connections["default"], "close", lambda: None)

@@ -15,11 +15,21 @@ from django.core import mail
 from icalendar import Calendar
 
 from bookings.models import BookingRequest
-from tests.appointment_helpers import links_in, schedule, send_due, sent_with, set_status
+from tests.appointment_helpers import (  # noqa: F401 (fixture)
+    links_in,
+    outbox_keeps_the_test_transaction,
+    schedule,
+    send_due,
+    sent_with,
+    set_status,
+)
 from tests.booking_helpers import booking_data
 from tests.screener_answers import NO_TO_EVERY_QUESTION
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("outbox_keeps_the_test_transaction"),
+]
 
 NY = ZoneInfo("America/New_York")
 START = datetime(2026, 3, 2, 12, 0, tzinfo=NY)

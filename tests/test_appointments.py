@@ -23,11 +23,12 @@ from bookings import scheduling
 from bookings.appointments import appointment_token, treatment_record
 from bookings.models import BookingRequest, Message, MessageStop
 from screener.eligibility import Concern
-from tests.appointment_helpers import (
+from tests.appointment_helpers import (  # noqa: F401 (fixture)
     admin_form,
     change_url,
     links_in,
     make_booking,
+    outbox_keeps_the_test_transaction,
     schedule,
     send_due,
     sent_with,
@@ -36,7 +37,10 @@ from tests.appointment_helpers import (
 from tests.booking_helpers import answers
 from tests.screener_answers import NO_TO_EVERY_QUESTION
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("outbox_keeps_the_test_transaction"),
+]
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=NY)  # a Monday, before the change to summer time
@@ -199,6 +203,7 @@ def test_confirmation_has_day_time_address_preparation_link_and_a_valid_ics(
     assert name == "appointment.ics"
     assert mimetype == "text/calendar"
     calendar = Calendar.from_ical(content)
+    assert calendar.walk("VTIMEZONE")  # the TZID of the local times is defined
     (event,) = calendar.walk("VEVENT")
     assert event.decoded("dtstart") == at(2026, 3, 20, 14, 30)
     assert settings.CLINIC_ADDRESS in str(event["location"])
@@ -461,6 +466,19 @@ def test_patient_cancels_the_reminder_dies_and_the_link_says_cancelled(
     time_machine.move_to(at(2026, 3, 18, 10), tick=False)
     send_due()
     assert sent_with("has anything changed") == []
+
+
+def test_front_desk_sees_why_and_unticks_the_flag_once_dealt_with(admin_client, client):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20, 10))
+    client.post(appointment_url(booking) + "change/")
+    page = admin_client.get(change_url(booking)).content.decode()
+    assert "Patient asked to change the appointment" in page
+    assert admin_form(booking)["needs_attention"] == "on"
+    data = admin_form(booking, needs_attention=None)  # unticked
+    assert admin_client.post(change_url(booking), data).status_code == 302
+    booking.refresh_from_db()
+    assert not booking.needs_attention and booking.attention_reason == ""
 
 
 def test_appointment_forms_need_post(admin_client, client):
