@@ -290,6 +290,11 @@ def recheck_record(*, booking: BookingRequest, answers: Answers) -> str:
         booking.needs_attention = True
         booking.attention_reason = Attention.RECHECK_CHANGED
         fields += ["needs_attention", "attention_reason"]
+    elif booking.attention_reason == Attention.RECHECK_MISSING:
+        # Done late but clear: the call the flag asked for is no longer needed.
+        booking.needs_attention = False
+        booking.attention_reason = ""
+        fields += ["needs_attention", "attention_reason"]
     booking.save(update_fields=fields)
     return outcome
 

@@ -411,6 +411,18 @@ def test_a_recheck_not_done_by_24_hours_before_flags_it_and_tells_the_patient(
     assert len(sent_with("We will call you")) == 1
 
 
+def test_a_late_but_clear_recheck_lifts_the_missing_flag(admin_client, client, time_machine):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20, 10))
+    time_machine.move_to(at(2026, 3, 19, 12), tick=False)
+    send_due()
+    booking.refresh_from_db()
+    assert booking.attention_reason == "recheck_missing"
+    client.post(recheck_url(booking), RECHECK_NO)
+    booking.refresh_from_db()
+    assert not booking.needs_attention and booking.attention_reason == ""
+
+
 def test_a_recheck_done_in_time_is_not_flagged(admin_client, client, time_machine):
     booking = make_booking()
     schedule(admin_client, booking, at(2026, 3, 20, 10))
