@@ -5,12 +5,15 @@ Booking requests only ever come from patients (no "add"); their screening is sho
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from post_office.models import STATUS
 
+from bookings import scheduling
+from bookings.appointments import booking_staff_change_apply
 from bookings.models import BookingRequest, HealthAnswersView, Message
 from screener.admin import reasons_list
 from screener.labels import AREA_LABELS
@@ -44,10 +47,21 @@ class BookingRequestAdminForm(forms.ModelForm):
             "preferred_time",
             "notes",
             "antiviral_prophylaxis_arranged",
+            "appointment_at",
+            "needs_attention",
         )
+        field_classes = {"appointment_at": forms.SplitDateTimeField}
+        widgets = {"appointment_at": widgets.AdminSplitDateTime}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        reason = self.instance.get_attention_reason_display()
+        if "needs_attention" in self.fields and reason:
+            self.fields["needs_attention"].help_text = f"{reason}. Untick once it is dealt with."
 
     def clean(self) -> dict:
         cleaned = super().clean()
+        self._clean_appointment(cleaned)
         if (
             cleaned.get("status") == BookingRequest.Status.SCHEDULED
             and self.instance.needs_antiviral_prophylaxis
@@ -55,6 +69,36 @@ class BookingRequestAdminForm(forms.ModelForm):
         ):
             self.add_error("antiviral_prophylaxis_arranged", PROPHYLAXIS_REQUIRED)
         return cleaned
+
+    def _clean_appointment(self, cleaned: dict) -> None:
+        """bookings.scheduling's rules, for a new or moved appointment (a saved one may pass)."""
+        if "appointment_at" not in self.fields or "appointment_at" in self.errors:
+            return
+        scheduled = cleaned.get("status") == BookingRequest.Status.SCHEDULED
+        when = cleaned.get("appointment_at")
+        missing = scheduling.missing_time_error(scheduled=scheduled, appointment_at=when)
+        if missing:
+            self.add_error("appointment_at", missing)
+            return
+        becomes_scheduled = scheduled and self.instance.status != BookingRequest.Status.SCHEDULED
+        if when is None or not (becomes_scheduled or "appointment_at" in self.changed_data):
+            return
+        treatments = (
+            BookingRequest.objects.filter(
+                email__iexact=cleaned.get("email") or self.instance.email,
+                status=BookingRequest.Status.TREATED,
+                appointment_at__isnull=False,
+            )
+            .exclude(pk=self.instance.pk)
+            .values_list("appointment_at", flat=True)
+        )
+        for message in scheduling.appointment_errors(
+            appointment_at=when,
+            now=timezone.now(),
+            earliest=self.instance.earliest_booking_date,
+            treated_at=treatments,
+        ):
+            self.add_error("appointment_at", message)
 
 
 class MessageInline(admin.TabularInline):
@@ -132,6 +176,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
         # The checklist appears only for the requests it concerns.
         if obj is not None and obj.needs_antiviral_prophylaxis:
             fieldsets.append(("Before scheduling", {"fields": ("antiviral_prophylaxis_arranged",)}))
+        fieldsets.append(("Appointment", {"fields": ("appointment_at", "needs_attention")}))
         fieldsets += [
             (
                 "Screening (health information: for the clinical team)",
@@ -168,6 +213,16 @@ class BookingRequestAdmin(admin.ModelAdmin):
                     username=request.user.get_username(),
                 )
         return response
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Scheduling, moving, unscheduling or "treated" queue (or cancel) the patient's messages.
+        booking_staff_change_apply(
+            booking=obj,
+            previous_status=form.initial.get("status"),
+            previous_appointment_at=form.initial.get("appointment_at"),
+            by=request.user,
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[BookingRequest]:
         failing = Message.objects.filter(booking=OuterRef("pk"), email__status__in=Message.FAILING)

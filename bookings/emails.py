@@ -14,6 +14,7 @@ from django.urls import reverse
 from post_office import mail
 
 from bookings.models import BookingRequest, Message
+from bookings.stop import STOP_GROUPS, is_stopped, stop_url
 from clinic.context_processors import clinic_details
 
 
@@ -26,16 +27,30 @@ def queue_email(
     booking: BookingRequest | None = None,
     send_at: datetime | None = None,
     attachments: dict | None = None,
-) -> Message:
-    """Store one e-mail in the outbox, rendered from templates/emails/<template>[_subject].txt."""
+    stop_group: str | None = None,
+) -> Message | None:
+    """Store one e-mail in the outbox, rendered from templates/emails/<template>[_subject].txt.
+
+    With a `stop_group` (bookings.stop) the e-mail carries its stop link, and is not queued at
+    all (None) if the patient has stopped that group.
+    """
     clinic = clinic_details()
     context = {"clinic": clinic, "site_url": settings.SITE_URL, **context}
+    headers = {"Reply-To": clinic["email"]}
+    if stop_group is not None:
+        if is_stopped(group=stop_group, address=to):
+            return None
+        context["stop_url"] = stop_url(group=stop_group, address=to)
+        context["stop_words"] = STOP_GROUPS[stop_group][0]
+        # RFC 8058 one-click: mail programs show their own "unsubscribe" for it.
+        headers["List-Unsubscribe"] = f"<{context['stop_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     email = mail.send(
         recipients=[to],
         sender=settings.DEFAULT_FROM_EMAIL,
         subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
         message=render_to_string(f"emails/{template}.txt", context),
-        headers={"Reply-To": clinic["email"]},
+        headers=headers,
         scheduled_time=send_at,
         attachments=attachments,
         priority="medium",  # queued: never sent inside the request
@@ -70,7 +85,7 @@ def queue_booking_emails(booking: BookingRequest) -> None:
     )
 
 
-def queue_can_book_email(*, to: str, send_on: date, send_at: datetime, stop_token: str) -> Message:
+def queue_can_book_email(*, to: str, send_on: date, send_at: datetime) -> Message | None:
     """The one "you can request a booking now" e-mail, on the earliest booking date.
 
     It says nothing of why the patient had to wait: no answers, no reasons.
@@ -82,7 +97,7 @@ def queue_can_book_email(*, to: str, send_on: date, send_at: datetime, stop_toke
         context={
             "send_on": send_on,
             "screener_url": settings.SITE_URL + reverse("screener:start"),
-            "stop_url": settings.SITE_URL + reverse("bookings:stop", args=[stop_token]),
         },
         send_at=send_at,
+        stop_group="can_book",
     )

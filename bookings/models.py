@@ -35,8 +35,11 @@ class BookingRequestQuerySet(models.QuerySet):
         return self.filter(messages__email__status__in=Message.FAILING).distinct()
 
     def past_retention(self, cutoff: datetime, today) -> "BookingRequestQuerySet":
-        """Made before `cutoff`, and with nothing still ahead: no preferred date from today."""
-        return self.filter(created_at__lt=cutoff, preferred_date__lt=today)
+        """Made before `cutoff`, and with nothing still ahead: no preferred date from today,
+        and no appointment on or after today."""
+        return self.filter(created_at__lt=cutoff, preferred_date__lt=today).filter(
+            models.Q(appointment_at__isnull=True) | models.Q(appointment_at__date__lt=today)
+        )
 
 
 class BookingRequest(models.Model):
@@ -92,6 +95,38 @@ class BookingRequest(models.Model):
         help_text="Required before scheduling a patient with a history of cold sores.",
     )
 
+    class AttentionReason(models.TextChoices):
+        """Why the front desk must look at a request (shown on their worklist)."""
+
+        RECHECK_CHANGED = "recheck_changed", "Re-check: treatment may have to wait"
+        RECHECK_MISSING = "recheck_missing", "Re-check not done 24 hours before"
+        CHANGE_REQUESTED = "change_requested", "Patient asked to change the appointment"
+        CANCELLED_BY_PATIENT = "cancelled_by_patient", "Patient cancelled the appointment"
+
+    # --- The appointment (bookings/scheduling.py has the rules, bookings/appointments.py the
+    # messages). A new nonce for every (re)scheduling makes the links of the old time die.
+    appointment_at = models.DateTimeField(
+        "Appointment", null=True, blank=True, help_text="In the clinic's time zone."
+    )
+    appointment_nonce = models.CharField(max_length=32, blank=True, editable=False)
+    appointment_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # The re-check before treatment: the combined answers (health data, like `answers`) and
+    # whether they now defer or exclude the patient ("clear" or "changed").
+    recheck_answers = models.JSONField(null=True, blank=True, editable=False)
+    recheck_result = models.CharField(max_length=10, blank=True, editable=False)
+    recheck_done_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Something the front desk must act on, raised by the patient or the re-check.
+    needs_attention = models.BooleanField(default=False, db_index=True)
+    attention_reason = models.CharField(max_length=30, blank=True, choices=AttentionReason.choices)
+    change_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     objects = BookingRequestQuerySet.as_manager()
 
     class Meta:
@@ -108,6 +143,11 @@ class BookingRequest(models.Model):
                     "A patient with a history of cold sores can be scheduled only once "
                     "antiviral prophylaxis is arranged."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="scheduled") | models.Q(appointment_at__isnull=False),
+                name="scheduled_has_appointment_at",
+                violation_error_message="A scheduled request needs its appointment's time.",
             ),
         ]
 
@@ -133,6 +173,14 @@ class Message(models.Model):
         BOOKING_RECEIVED = "booking_received", "Booking request received (to the patient)"
         NEW_REQUEST = "new_request", "New booking request (to the clinic)"
         CAN_BOOK = "can_book", "You can book now (to the patient)"
+        APPOINTMENT_CONFIRMED = "appointment_confirmed", "Appointment confirmed (to the patient)"
+        RECHECK_REMINDER = "recheck_reminder", "Reminder and re-check, 48 hours before"
+        RECHECK_OVERDUE = "recheck_overdue", "Re-check not done, 24 hours before"
+        AFTERCARE_DAY_0 = "aftercare_day_0", "Aftercare: the day of treatment"
+        AFTERCARE_DAY_3 = "aftercare_day_3", "Aftercare: day 3"
+        AFTERCARE_DAY_14 = "aftercare_day_14", "Aftercare: day 14"
+        NEXT_SESSION = "next_session", "Window for the next session"
+        MAINTENANCE = "maintenance", "Maintenance session due"
 
     FAILING = (EMAIL_STATUS.failed, EMAIL_STATUS.requeued)
 
@@ -151,23 +199,22 @@ class Message(models.Model):
 
 
 class MessageStop(models.Model):
-    """An address that asked for no more messages of one kind (the link in a "can book" email).
+    """A patient's "stop these messages": a keyed hash of the address, never the address.
 
-    Only a keyed digest of the address is kept (HMAC with the site's secret key), so the list
-    of stopped addresses cannot be read back, yet a new request for that address is recognised.
+    Kept after the patient's requests are deleted, so that the stop still holds.
     """
 
-    address_digest = models.CharField(max_length=64, editable=False)
-    kind = models.CharField(max_length=30, choices=Message.Kind.choices, editable=False)
+    address_hash = models.CharField(max_length=64)
+    group = models.CharField(max_length=20)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["address_digest", "kind"], name="one_stop_per_kind"),
+            models.UniqueConstraint(fields=["address_hash", "group"], name="one_stop_per_group")
         ]
 
     def __str__(self) -> str:
-        return f"Stopped: {self.get_kind_display()}"
+        return f"Stop {self.group}"
 
 
 class HealthAnswersView(models.Model):

@@ -1,19 +1,87 @@
-"""Scheduling rules that come from the clinic's own settings."""
+"""The rules for putting a booking request in the diary, as plain functions.
 
-from datetime import datetime
+Each returns a message for the front desk (None when the rule is met). The admin form's clean()
+runs them; only the opening hours are read here (the clinic's details), never the clock.
+"""
 
-from django.utils import formats, timezone
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from clinic.models import ClinicDetails
+from screener.eligibility import TREATMENT_GAP
+
+MISSING_TIME = "Enter the appointment's date and time to mark the request scheduled."
+
+
+def _day(value: date) -> str:
+    return date_format(value, "j F Y")
+
+
+def local_date(moment: datetime) -> date:
+    """The clinic's calendar day of a moment (TIME_ZONE)."""
+    return timezone.localdate(moment)
+
+
+def missing_time_error(*, scheduled: bool, appointment_at: datetime | None) -> str | None:
+    return MISSING_TIME if scheduled and appointment_at is None else None
+
+
+def past_error(appointment_at: datetime, now: datetime) -> str | None:
+    if appointment_at <= now:
+        return "The appointment must be in the future."
+    return None
+
+
+def earliest_date_error(appointment_at: datetime, earliest: date | None) -> str | None:
+    """Not before the day the patient's screening allows treatment."""
+    if earliest is not None and local_date(appointment_at) < earliest:
+        return (
+            f"The patient cannot be treated before {_day(earliest)} (their screening's earliest "
+            "booking date)."
+        )
+    return None
+
+
+def recent_treatment_error(appointment_at: datetime, treated_at: Iterable[datetime]) -> str | None:
+    """At least the screener's 28 days (TREATMENT_GAP) after any treatment at the clinic.
+
+    Counted in calendar days, as the screener counts "last session + 28 days".
+    """
+    day = local_date(appointment_at)
+    for moment in treated_at:
+        treated_on = local_date(moment)
+        allowed_from = treated_on + TREATMENT_GAP
+        if treated_on <= day < allowed_from:
+            return (
+                f"This patient was treated on {_day(treated_on)}: the next session can be on "
+                f"{_day(allowed_from)} at the earliest (sessions at least 28 days apart)."
+            )
+    return None
 
 
 def opening_hours_error(moment: datetime) -> str | None:
-    """Why an appointment cannot be at `moment` because the clinic is closed then, or None.
-
-    Only where staff have set opening hours (ClinicDetails in the admin).
-    """
+    """Closed then, where staff have set opening hours (ClinicDetails in the admin)."""
     if ClinicDetails.get_solo().is_open_at(moment):
         return None
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    when = formats.date_format(local, "l j F Y, H:i")
+    when = date_format(timezone.localtime(moment), "F j, Y, g:i A")
     return f"The clinic is closed at that time ({when}). Choose a time within its opening hours."
+
+
+def appointment_errors(
+    *,
+    appointment_at: datetime,
+    now: datetime,
+    earliest: date | None,
+    treated_at: Iterable[datetime],
+) -> list[str]:
+    """Every rule a new or moved appointment time breaks (an empty list when it may be booked)."""
+    checks = (
+        past_error(appointment_at, now),
+        earliest_date_error(appointment_at, earliest),
+        recent_treatment_error(appointment_at, treated_at),
+        opening_hours_error(appointment_at),
+    )
+    return [message for message in checks if message]

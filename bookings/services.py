@@ -4,16 +4,15 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from post_office.models import STATUS as EMAIL_STATUS
 from post_office.models import Email
 
 from bookings.emails import queue_booking_emails, queue_can_book_email
-from bookings.models import BookingRequest, Message, MessageStop
+from bookings.models import BookingRequest, Message
+from bookings.stop import address_hash
 from screener.eligibility import Answers, Reason, Result
 from screener.models import Screening
 from screener.session import answers_to_dict
@@ -94,43 +93,18 @@ def booking_requests_delete(*, requests: QuerySet[BookingRequest]) -> tuple[int,
 # The address lives in one place only: the outbox e-mail, scheduled for the earliest booking
 # date. send_due_messages deletes it once sent (or given up), and with it the address.
 
-STOP_TOKEN_SALT = "bookings.message-stop"  # noqa: S105 (a signing namespace, not a secret)
-
-
 def can_book_send_at(send_on: date) -> datetime:
     """When a "you can book" e-mail goes out: the morning of that day, in the clinic's zone."""
     hour = getattr(settings, "CAN_BOOK_EMAIL_HOUR", 9)
     return timezone.make_aware(datetime.combine(send_on, time(hour)))
 
 
-def address_digest(address: str) -> str:
-    """A keyed digest of an e-mail address: it recognises the address, and cannot reveal it."""
-    return salted_hmac(STOP_TOKEN_SALT, address.strip().lower(), algorithm="sha256").hexdigest()
-
-
-def stop_token(*, address: str, kind: str) -> str:
-    """The signed token of a "stop these e-mails" link; it carries the digest, not the address."""
-    return signing.dumps({"d": address_digest(address), "k": kind}, salt=STOP_TOKEN_SALT)
-
-
-def read_stop_token(token: str) -> tuple[str, str] | None:
-    """(address digest, message kind) from a stop token, or None if it is not one of ours."""
-    try:
-        data = signing.loads(token, salt=STOP_TOKEN_SALT)
-        digest, kind = data["d"], data["k"]
-    except (signing.BadSignature, KeyError, TypeError):
-        return None
-    if not isinstance(digest, str) or kind not in Message.Kind.values:
-        return None
-    return digest, kind
-
-
-def _pending(kind: str, digest: str) -> list[Email]:
-    """Unsent outbox e-mails of a kind to the address with this digest."""
+def _pending(kind: str, hashed: str) -> list[Email]:
+    """Unsent outbox e-mails of a kind to the address with this hash."""
     emails = Email.objects.filter(clinic_message__kind=kind).exclude(
         status__in=(EMAIL_STATUS.sent, EMAIL_STATUS.failed)
     )
-    return [email for email in emails if any(address_digest(to) == digest for to in email.to)]
+    return [email for email in emails if any(address_hash(to) == hashed for to in email.to)]
 
 
 def can_book_notice_queue(*, address: str, send_on: date) -> Message | None:
@@ -139,32 +113,13 @@ def can_book_notice_queue(*, address: str, send_on: date) -> Message | None:
     Nothing is queued for an address that stopped these e-mails, nor twice for the same
     address and day (a double submit). The caller cannot tell: nor can anyone else.
     """
-    kind = Message.Kind.CAN_BOOK
-    digest = address_digest(address)
     send_at = can_book_send_at(send_on)
     with transaction.atomic():
-        if MessageStop.objects.filter(address_digest=digest, kind=kind).exists():
+        pending = _pending(Message.Kind.CAN_BOOK, address_hash(address))
+        if any(email.scheduled_time == send_at for email in pending):
             return None
-        if any(email.scheduled_time == send_at for email in _pending(kind, digest)):
-            return None
-        return queue_can_book_email(
-            to=address,
-            send_on=send_on,
-            send_at=send_at,
-            stop_token=stop_token(address=address, kind=kind),
-        )
-
-
-def messages_stop(*, digest: str, kind: str) -> int:
-    """Stop e-mails of a kind to an address: remember its digest, drop what is still queued.
-
-    Returns how many queued e-mails were dropped.
-    """
-    with transaction.atomic():
-        MessageStop.objects.get_or_create(address_digest=digest, kind=kind)
-        pending = _pending(kind, digest)
-        Email.objects.filter(pk__in=[email.pk for email in pending]).delete()
-    return len(pending)
+        # None too when the address has stopped these e-mails (bookings.stop).
+        return queue_can_book_email(to=address, send_on=send_on, send_at=send_at)
 
 
 def sent_notices_forget() -> int:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bookings import views
+from bookings import appointment_views, views
 
 app_name = "bookings"
 
@@ -9,5 +9,22 @@ urlpatterns = [
     path("booking/confirmation/", views.confirmation, name="confirmation"),
     # Posted from the result page, so it sits beside it.
     path("screener/notify/", views.can_book_notice, name="notify"),
-    path("messages/<str:token>/stop/", views.messages_stop_view, name="stop"),
+    path("appointment/<str:token>/", appointment_views.appointment, name="appointment"),
+    path(
+        "appointment/<str:token>/cancel/",
+        appointment_views.appointment_cancel_view,
+        name="appointment_cancel",
+    ),
+    path(
+        "appointment/<str:token>/change/",
+        appointment_views.appointment_change_view,
+        name="appointment_change",
+    ),
+    path("appointment/<str:token>/check/", appointment_views.recheck, name="recheck"),
+    path(
+        "appointment/<str:token>/check/result/",
+        appointment_views.recheck_result,
+        name="recheck_result",
+    ),
+    path("messages/<str:token>/stop/", appointment_views.stop_messages, name="stop_messages"),
 ]

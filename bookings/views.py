@@ -3,7 +3,7 @@ confirmation; and the "email me when I can book" notice a dated deferral may ask
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -18,8 +18,6 @@ from bookings.services import (
     ScreeningAlreadyBooked,
     booking_request_create,
     can_book_notice_queue,
-    messages_stop,
-    read_stop_token,
 )
 from clinic.context_processors import clinic_details
 from clinic.ratelimit import booking_rate, client_ip_key
@@ -125,18 +123,3 @@ def can_book_notice(request: HttpRequest) -> HttpResponse:
     can_book_notice_queue(address=form.cleaned_data["notify_email"], send_on=earliest)
     request.session[NOTICE_SESSION_KEY] = earliest.isoformat()
     return redirect("screener:result")
-
-
-@require_http_methods(["GET", "POST"])
-@never_cache
-def messages_stop_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in a "can book" e-mail. GET asks, POST stops: a mail scanner that follows
-    links must not unsubscribe anyone."""
-    stop = read_stop_token(token)
-    if stop is None:
-        raise Http404("Not a stop link")
-    digest, kind = stop
-    if request.method == "POST":
-        messages_stop(digest=digest, kind=kind)
-        return render(request, "bookings/stopped.html", {"stopped": True})
-    return render(request, "bookings/stopped.html", {"stopped": False})

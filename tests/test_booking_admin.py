@@ -24,6 +24,12 @@ pytestmark = pytest.mark.django_db
 
 TODAY = date(2026, 3, 10)
 CHANGELIST = "/admin/bookings/bookingrequest/"
+# Scheduling takes an appointment time (admin split date/time inputs), a day ahead.
+SCHEDULED = {
+    "status": "scheduled",
+    "appointment_at_0": (timezone.localdate() + timedelta(days=12)).isoformat(),
+    "appointment_at_1": "10:30",
+}
 
 
 def change_url(booking: BookingRequest) -> str:
@@ -84,6 +90,9 @@ def form_data(booking: BookingRequest, **changes) -> dict:
     }
     if booking.antiviral_prophylaxis_arranged:
         data["antiviral_prophylaxis_arranged"] = "on"
+    if booking.appointment_at:
+        local = timezone.localtime(booking.appointment_at)
+        data["appointment_at_0"], data["appointment_at_1"] = f"{local:%Y-%m-%d}", f"{local:%H:%M}"
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -228,7 +237,7 @@ def test_change_page_shows_the_screening_in_words_read_only(admin_client):
 def test_cold_sores_request_needs_the_checklist_ticked_before_scheduling(admin_client):
     booking = make_booking(answers(cold_sores=True))
     assert booking.needs_antiviral_prophylaxis
-    response = admin_client.post(change_url(booking), form_data(booking, status="scheduled"))
+    response = admin_client.post(change_url(booking), form_data(booking, **SCHEDULED))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "antiviral_prophylaxis_arranged" in errors
@@ -238,7 +247,7 @@ def test_cold_sores_request_needs_the_checklist_ticked_before_scheduling(admin_c
 
     response = admin_client.post(
         change_url(booking),
-        form_data(booking, status="scheduled", antiviral_prophylaxis_arranged="on"),
+        form_data(booking, **SCHEDULED, antiviral_prophylaxis_arranged="on"),
     )
     assert response.status_code == 302
     booking.refresh_from_db()
@@ -253,7 +262,7 @@ def test_request_without_conditions_can_be_scheduled_and_shows_no_checklist(admi
         "antiviral_prophylaxis_arranged"
         not in admin_client.get(change_url(booking)).content.decode()
     )
-    response = admin_client.post(change_url(booking), form_data(booking, status="scheduled"))
+    response = admin_client.post(change_url(booking), form_data(booking, **SCHEDULED))
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.status == "scheduled"
@@ -262,9 +271,13 @@ def test_request_without_conditions_can_be_scheduled_and_shows_no_checklist(admi
 def test_database_refuses_scheduling_without_the_checklist():
     booking = make_booking(answers(cold_sores=True))
     with pytest.raises(IntegrityError), transaction.atomic():
-        BookingRequest.objects.filter(pk=booking.pk).update(status="scheduled")
+        BookingRequest.objects.filter(pk=booking.pk).update(
+            status="scheduled", appointment_at=timezone.now() + timedelta(days=12)
+        )
     BookingRequest.objects.filter(pk=booking.pk).update(
-        status="scheduled", antiviral_prophylaxis_arranged=True
+        status="scheduled",
+        antiviral_prophylaxis_arranged=True,
+        appointment_at=timezone.now() + timedelta(days=12),
     )
     booking.refresh_from_db()
     assert booking.status == "scheduled"
@@ -275,7 +288,7 @@ def test_checklist_need_is_not_editable(admin_client):
     booking = make_booking(answers(cold_sores=True))
     admin_client.post(
         change_url(booking),
-        form_data(booking, status="scheduled", needs_antiviral_prophylaxis=""),
+        form_data(booking, **SCHEDULED, needs_antiviral_prophylaxis=""),
     )
     booking.refresh_from_db()
     assert booking.needs_antiviral_prophylaxis

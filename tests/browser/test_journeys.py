@@ -481,6 +481,8 @@ def test_front_desk_cannot_reach_faq_admin_and_schedules_after_the_checklist(pag
 
     page.locator('input[name="antiviral_prophylaxis_arranged"]').check()
     page.locator('select[name="status"]').select_option("scheduled")
+    page.fill('input[name="appointment_at_0"]', (today() + timedelta(days=21)).isoformat())
+    page.fill('input[name="appointment_at_1"]', "10:30")
     submit(page, "Save")
     assert page.locator(".messagelist .success").is_visible()
     booking.refresh_from_db()

@@ -13,6 +13,7 @@ from post_office.lockfile import FileLock, FileLocked
 from post_office.mail import get_queued, send_queued
 from post_office.models import STATUS, Email
 
+from bookings.appointments import overdue_rechecks_flag
 from bookings.services import sent_notices_forget
 
 
@@ -21,6 +22,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         started = timezone.now()
+        # Appointments whose re-check is overdue are flagged, and their patients told, first.
+        overdue_rechecks_flag(now=started)
         sent, failed = _count(STATUS.sent), _count(STATUS.failed)
         try:
             with FileLock(settings.OUTBOX_LOCK_FILE):

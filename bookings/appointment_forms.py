@@ -1,0 +1,38 @@
+"""The re-check before treatment: the screener's quick-changing questions, asked again.
+
+The screener's own form with only RECHECK_QUESTIONS kept: the same field names, widgets,
+messages and date rules; no second copy of any of them.
+"""
+
+from dataclasses import replace
+from datetime import date
+
+from screener.eligibility import Answers
+from screener.forms import ScreenerForm
+from screener.questions import RECHECK_QUESTIONS
+
+RECHECK_FIELDS = frozenset(
+    name for q in RECHECK_QUESTIONS for name in (q.name, q.date_name) if name
+)
+
+
+class RecheckForm(ScreenerForm):
+    submit_label = "Send my answers"
+
+    def __init__(self, *args, today: date, **kwargs) -> None:
+        super().__init__(*args, today=today, **kwargs)
+        for name in list(self.fields):
+            if name not in RECHECK_FIELDS:
+                del self.fields[name]
+
+    def combined_answers(self, stored: Answers) -> Answers:
+        """The stored answers with the re-checked ones replaced. Only after is_valid()."""
+        data = self.cleaned_data
+        values = {}
+        for question in RECHECK_QUESTIONS:
+            if question.date_name:
+                answered_yes = data[question.name]
+                values[question.date_name] = data[question.date_name] if answered_yes else None
+            else:
+                values[question.name] = data[question.name]
+        return replace(stored, **values)

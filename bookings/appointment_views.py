@@ -1,0 +1,133 @@
+"""The patient's appointment link: the appointment, cancel or ask to change it, the re-check;
+and the stop link of the messages. No sign-in: the signed token is the key.
+
+A token that is not ours is a 404; one of ours that leads nowhere now (moved, cancelled, past)
+is a 410 that says so. Re-check answers are only ever POSTed, never put in a URL or a log.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from bookings.appointment_forms import RecheckForm
+from bookings.appointments import (
+    RECHECK_CHANGED,
+    AppointmentGone,
+    appointment_cancel,
+    appointment_change_request,
+    booking_from_token,
+    recheck_record,
+)
+from bookings.stop import STOP_GROUPS, messages_stop, read_stop_token
+from clinic.ratelimit import client_ip_key, screener_rate
+from screener.session import answers_from_dict
+
+
+def with_appointment(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Give the view the request's booking from the token, or answer 404/410 for a bad one."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, token: str, *args, **kwargs) -> HttpResponse:
+        try:
+            booking = booking_from_token(token)
+        except LookupError:
+            raise Http404("Not an appointment link") from None
+        except AppointmentGone as gone:
+            return render(
+                request, "bookings/appointment_gone.html", {"reason": gone.reason}, status=410
+            )
+        return view(request, booking, token, *args, **kwargs)
+
+    return wrapper
+
+
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+@with_appointment
+def appointment(request: HttpRequest, booking, token: str) -> HttpResponse:
+    return render(request, "bookings/appointment.html", {"booking": booking, "token": token})
+
+
+@require_POST
+@never_cache
+@with_appointment
+def appointment_cancel_view(request: HttpRequest, booking, token: str) -> HttpResponse:
+    appointment_cancel(booking=booking)
+    messages.success(request, "Your appointment is cancelled. We have let the front desk know.")
+    # The link is dead now: its page says the appointment was cancelled (410).
+    return redirect("bookings:appointment", token=token)
+
+
+@require_POST
+@never_cache
+@with_appointment
+def appointment_change_view(request: HttpRequest, booking, token: str) -> HttpResponse:
+    appointment_change_request(booking=booking)
+    messages.success(
+        request,
+        "Thank you: we will call or e-mail you within one working day to agree a new time. "
+        "Until then your appointment stays as it is.",
+    )
+    return redirect("bookings:appointment", token=token)
+
+
+@sensitive_variables()
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+@never_cache
+@ratelimit(key=client_ip_key, rate=screener_rate, method="POST", group="recheck", block=True)
+@with_appointment
+def recheck(request: HttpRequest, booking, token: str) -> HttpResponse:
+    today = timezone.localdate()
+    if request.method == "POST":
+        form = RecheckForm(request.POST, today=today)
+        if form.is_valid():
+            answers = form.combined_answers(answers_from_dict(booking.answers))
+            recheck_record(booking=booking, answers=answers)
+            return redirect("bookings:recheck_result", token=token)
+    else:
+        form = RecheckForm(today=today)
+    return render(request, "bookings/appointment_check.html", {"form": form, "booking": booking})
+
+
+@require_http_methods(["GET", "HEAD"])
+@never_cache
+@with_appointment
+def recheck_result(request: HttpRequest, booking, token: str) -> HttpResponse:
+    if not booking.recheck_result:
+        return redirect("bookings:recheck", token=token)
+    return render(
+        request,
+        "bookings/appointment_check_result.html",
+        {"booking": booking, "token": token, "changed": booking.recheck_result == RECHECK_CHANGED},
+    )
+
+
+# Mail programs' one-click "unsubscribe" (RFC 8058) POSTs without a CSRF token; the signed
+# token is what authorises the stop, and stopping is all it can do.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def stop_messages(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks (link scanners open links), POST stops."""
+    parsed = read_stop_token(token)
+    if parsed is None:
+        raise Http404("Not a stop link")
+    group, hashed = parsed
+    stopped = request.method == "POST"
+    if stopped:
+        messages_stop(group=group, hashed_address=hashed)
+    return render(
+        request,
+        "bookings/messages_stop.html",
+        {"words": STOP_GROUPS[group][0], "stopped": stopped, "token": token},
+    )

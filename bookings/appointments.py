@@ -1,0 +1,415 @@
+"""Appointments: the patient's link, the calendar file, and the messages around a treatment.
+
+Writes are keyword-only functions (services). Send times are the clinic's local wall-clock
+times (TIME_ZONE), so "two days before at the same time" and "9:00 on day 3" stay right across
+daylight-saving changes.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core import signing
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar, Event
+from post_office.models import STATUS, Email
+
+from bookings.emails import queue_email
+from bookings.models import BookingRequest, Message
+from clinic.context_processors import clinic_details
+from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
+from screener.session import answers_from_dict, answers_to_dict
+
+Kind = Message.Kind
+Status = BookingRequest.Status
+Attention = BookingRequest.AttentionReason
+
+APPOINTMENT_SALT = "bookings.appointment"
+# A hard ceiling on any link's age; the appointment's own day ends it sooner (link_expired).
+LINK_MAX_AGE = timedelta(days=getattr(settings, "APPOINTMENT_LINK_MAX_AGE_DAYS", 800))
+APPOINTMENT_LENGTH = timedelta(minutes=getattr(settings, "APPOINTMENT_LENGTH_MINUTES", 75))
+# Local hour at which messages about a day (aftercare, next session) are sent.
+MORNING = time(getattr(settings, "MESSAGE_HOUR", 9))
+RECHECK_BEFORE_DAYS = 2  # the reminder: two days before, at the appointment's local time
+RECHECK_DUE_DAYS = 1  # not done one day before: the front desk calls
+NEXT_SESSION_NOTICE = timedelta(days=7)  # the window's message comes a week before it opens
+
+# Messages about the appointment that must die when it moves or is cancelled.
+APPOINTMENT_KINDS = (Kind.APPOINTMENT_CONFIRMED, Kind.RECHECK_REMINDER, Kind.RECHECK_OVERDUE)
+RECHECK_CLEAR, RECHECK_CHANGED = "clear", "changed"
+
+
+class AppointmentGone(Exception):
+    """A link that was ours but leads nowhere now: moved, cancelled, past or deleted."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# --- Links --------------------------------------------------------------------------------
+
+
+def appointment_token(booking: BookingRequest) -> str:
+    """The request's pk and this appointment's nonce, signed: no personal data."""
+    return signing.dumps([booking.pk, booking.appointment_nonce], salt=APPOINTMENT_SALT)
+
+
+def appointment_url(booking: BookingRequest, name: str = "bookings:appointment") -> str:
+    return settings.SITE_URL + reverse(name, args=[appointment_token(booking)])
+
+
+def link_expired(booking: BookingRequest, now: datetime) -> bool:
+    """A link works until the end of the appointment's day (in the clinic's time zone)."""
+    day_after = timezone.localdate(booking.appointment_at) + timedelta(days=1)
+    return now >= local_moment(day_after, time(0))
+
+
+def booking_from_token(token: str) -> BookingRequest:
+    """The scheduled request a link is for. Raises LookupError for a token that is not ours
+    (tampered, truncated), AppointmentGone for one of ours that no longer leads anywhere."""
+    try:
+        pk, nonce = signing.loads(token, salt=APPOINTMENT_SALT, max_age=LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        raise AppointmentGone("expired") from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LookupError(token) from None
+    booking = BookingRequest.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    if booking is None:
+        raise AppointmentGone("deleted")
+    if not nonce or nonce != booking.appointment_nonce:
+        raise AppointmentGone("moved")
+    if booking.status == Status.CANCELLED:
+        raise AppointmentGone("cancelled")
+    if booking.status != Status.SCHEDULED or link_expired(booking, timezone.now()):
+        raise AppointmentGone("expired")
+    return booking
+
+
+# --- Times --------------------------------------------------------------------------------
+
+
+def local_moment(day: date, at: time) -> datetime:
+    """`day` at wall-clock time `at` in the clinic's time zone, as an aware datetime."""
+    return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
+
+
+def days_before(moment: datetime, days: int) -> datetime:
+    """The same local wall-clock time `days` calendar days earlier (DST-safe)."""
+    local = timezone.localtime(moment)
+    return local_moment(local.date() - timedelta(days=days), local.time())
+
+
+def reminder_time(appointment_at: datetime) -> datetime:
+    return days_before(appointment_at, RECHECK_BEFORE_DAYS)
+
+
+def recheck_deadline(appointment_at: datetime) -> datetime:
+    return days_before(appointment_at, RECHECK_DUE_DAYS)
+
+
+def _send_at(moment: datetime) -> datetime | None:
+    """None (at once) for a moment already reached."""
+    return moment if moment > timezone.now() else None
+
+
+# --- The calendar file --------------------------------------------------------------------
+
+
+def appointment_ics(booking: BookingRequest) -> bytes:
+    """An iCalendar event: when, where, the reference and the clinic's phone. No health data."""
+    clinic = clinic_details()
+    calendar = Calendar()
+    calendar.add("prodid", f"-//{clinic['name']}//Appointments//EN")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    event = Event()
+    event.add("uid", f"{booking.reference}-{booking.appointment_nonce}@clinic")
+    event.add("dtstamp", timezone.now())
+    event.add("dtstart", booking.appointment_at)
+    event.add("dtend", booking.appointment_at + APPOINTMENT_LENGTH)
+    event.add("summary", f"Appointment at {clinic['name']}")
+    event.add("location", f"{clinic['name']}, {clinic['address']}")
+    event.add(
+        "description",
+        f"Reference {booking.reference}. To change or cancel: {appointment_url(booking)} "
+        f"or call {clinic['phone']}.",
+    )
+    calendar.add_component(event)
+    # RFC 5545 wants a VTIMEZONE for the TZID the local times carry.
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+# --- Messages -----------------------------------------------------------------------------
+
+
+def _context(booking: BookingRequest, **extra: Any) -> dict[str, Any]:
+    local = timezone.localtime(booking.appointment_at) if booking.appointment_at else None
+    return {
+        "reference": booking.reference,
+        "appointment": local,
+        "aftercare_url": settings.SITE_URL + reverse("aftercare"),
+        "screener_url": settings.SITE_URL + reverse("screener:start"),
+        **extra,
+    }
+
+
+def appointment_messages_cancel(*, booking: BookingRequest) -> int:
+    """Delete the appointment's messages still waiting in the outbox: never sent now."""
+    waiting = Email.objects.filter(
+        clinic_message__booking=booking,
+        clinic_message__kind__in=APPOINTMENT_KINDS,
+        status__in=[STATUS.queued, STATUS.requeued],
+    )
+    deleted, _ = waiting.delete()
+    return deleted
+
+
+def _queue_appointment_messages(booking: BookingRequest) -> None:
+    context = _context(
+        booking,
+        appointment_url=appointment_url(booking),
+        check_url=appointment_url(booking, "bookings:recheck"),
+        antiviral=booking.needs_antiviral_prophylaxis,
+    )
+    # The patient asked for this appointment: the confirmation answers them (no stop link).
+    queue_email(
+        kind=Kind.APPOINTMENT_CONFIRMED,
+        to=booking.email,
+        template="appointment_confirmed",
+        context=context,
+        booking=booking,
+        attachments={
+            "appointment.ics": {
+                "file": ContentFile(appointment_ics(booking)),
+                "mimetype": "text/calendar",
+            }
+        },
+    )
+    queue_email(
+        kind=Kind.RECHECK_REMINDER,
+        to=booking.email,
+        template="recheck_reminder",
+        context=context,
+        booking=booking,
+        send_at=_send_at(reminder_time(booking.appointment_at)),
+        stop_group="reminders",
+    )
+
+
+def appointment_schedule(
+    *, booking: BookingRequest, appointment_at: datetime, by: Any = None
+) -> BookingRequest:
+    """Put the request in the diary at `appointment_at` (new, or moved) and tell the patient.
+
+    A fresh nonce kills the old time's links; its unsent messages are deleted. The re-check
+    and anything the patient raised about the old time start afresh. The rules
+    (bookings.scheduling) are the caller's to check first.
+    """
+    with transaction.atomic():
+        appointment_messages_cancel(booking=booking)
+        booking.appointment_at = appointment_at
+        booking.status = Status.SCHEDULED
+        booking.appointment_nonce = secrets.token_urlsafe(12)
+        booking.appointment_set_by = by if getattr(by, "pk", None) else None
+        booking.recheck_answers = None
+        booking.recheck_result = ""
+        booking.recheck_done_at = None
+        booking.change_requested_at = None
+        booking.needs_attention = False
+        booking.attention_reason = ""
+        booking.save()
+        _queue_appointment_messages(booking)
+    return booking
+
+
+def booking_staff_change_apply(
+    *,
+    booking: BookingRequest,
+    previous_status: str | None,
+    previous_appointment_at: datetime | None,
+    by: Any = None,
+) -> None:
+    """After the front desk saved a request: schedule, unschedule or record the treatment."""
+    if not booking.needs_attention and booking.attention_reason:
+        # Unticked by the front desk: dealt with.
+        booking.attention_reason = ""
+        booking.save(update_fields=["attention_reason"])
+    scheduled = booking.status == Status.SCHEDULED
+    if scheduled and (
+        previous_status != Status.SCHEDULED or booking.appointment_at != previous_appointment_at
+    ):
+        appointment_schedule(booking=booking, appointment_at=booking.appointment_at, by=by)
+    elif not scheduled and previous_status == Status.SCHEDULED:
+        appointment_messages_cancel(booking=booking)
+    if booking.status == Status.TREATED and previous_status != Status.TREATED:
+        treatment_record(booking=booking)
+
+
+def appointment_cancel(*, booking: BookingRequest) -> None:
+    """The patient cancels from their link: the front desk sees it on the worklist."""
+    with transaction.atomic():
+        appointment_messages_cancel(booking=booking)
+        booking.status = Status.CANCELLED
+        booking.needs_attention = True
+        booking.attention_reason = Attention.CANCELLED_BY_PATIENT
+        booking.save(update_fields=["status", "needs_attention", "attention_reason"])
+
+
+def appointment_change_request(*, booking: BookingRequest) -> None:
+    """The patient asks for another time: the appointment stands until the front desk call."""
+    booking.change_requested_at = timezone.now()
+    booking.needs_attention = True
+    booking.attention_reason = Attention.CHANGE_REQUESTED
+    booking.save(update_fields=["change_requested_at", "needs_attention", "attention_reason"])
+
+
+def recheck_outcome(answers: Answers, appointment_day: date) -> str:
+    """ "changed" when the answers now defer or exclude the patient on the appointment's day."""
+    result = assess(answers, appointment_day)
+    blocked = result.outcome in (Outcome.DEFERRED, Outcome.NOT_SUITABLE)
+    return RECHECK_CHANGED if blocked else RECHECK_CLEAR
+
+
+def recheck_record(*, booking: BookingRequest, answers: Answers) -> str:
+    """Keep the re-checked answers (health data, like `answers`) and flag a change that
+    stops the treatment. Returns "clear" or "changed"."""
+    outcome = recheck_outcome(answers, timezone.localdate(booking.appointment_at))
+    booking.recheck_answers = answers_to_dict(answers)
+    booking.recheck_result = outcome
+    booking.recheck_done_at = timezone.now()
+    fields = ["recheck_answers", "recheck_result", "recheck_done_at"]
+    if outcome == RECHECK_CHANGED:
+        booking.needs_attention = True
+        booking.attention_reason = Attention.RECHECK_CHANGED
+        fields += ["needs_attention", "attention_reason"]
+    elif booking.attention_reason == Attention.RECHECK_MISSING:
+        # Done late but clear: the call the flag asked for is no longer needed.
+        booking.needs_attention = False
+        booking.attention_reason = ""
+        fields += ["needs_attention", "attention_reason"]
+    booking.save(update_fields=fields)
+    return outcome
+
+
+def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
+    """Flag scheduled appointments whose re-check is not done one day before, and tell each
+    patient what happens next. Run by send_due_messages; a flagged request is not flagged
+    again."""
+    now = now or timezone.now()
+    candidates = BookingRequest.objects.filter(
+        status=Status.SCHEDULED,
+        recheck_done_at__isnull=True,
+        needs_attention=False,
+        appointment_at__gt=now,
+        # A day plus a DST hour: recheck_deadline() decides exactly.
+        appointment_at__lte=now + timedelta(hours=25),
+    )
+    flagged = 0
+    for booking in candidates:
+        if recheck_deadline(booking.appointment_at) > now:
+            continue
+        with transaction.atomic():
+            booking.needs_attention = True
+            booking.attention_reason = Attention.RECHECK_MISSING
+            booking.save(update_fields=["needs_attention", "attention_reason"])
+            queue_email(
+                kind=Kind.RECHECK_OVERDUE,
+                to=booking.email,
+                template="recheck_overdue",
+                context=_context(booking, check_url=appointment_url(booking, "bookings:recheck")),
+                booking=booking,
+                stop_group="reminders",
+            )
+        flagged += 1
+    return flagged
+
+
+# --- After the treatment ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str
+    template: str
+    day: date
+    stop_group: str
+
+
+def course_completed(booking: BookingRequest, course: CoursePlan) -> bool:
+    treated = BookingRequest.objects.filter(email__iexact=booking.email, status=Status.TREATED)
+    return treated.count() >= course.sessions_min
+
+
+def next_session_window(treated_on: date, course: CoursePlan) -> tuple[date, date]:
+    return (
+        treated_on + timedelta(weeks=course.weeks_apart_min),
+        treated_on + timedelta(weeks=course.weeks_apart_max),
+    )
+
+
+def follow_ups(treated_on: date, course: CoursePlan, *, completed: bool) -> list[FollowUp]:
+    """What is sent after a treatment on `treated_on`, and on which day."""
+    plan = [
+        FollowUp(Kind.AFTERCARE_DAY_0, "aftercare_day_0", treated_on, "aftercare"),
+        FollowUp(
+            Kind.AFTERCARE_DAY_3, "aftercare_day_3", treated_on + timedelta(days=3), "aftercare"
+        ),
+        FollowUp(
+            Kind.AFTERCARE_DAY_14, "aftercare_day_14", treated_on + timedelta(days=14), "aftercare"
+        ),
+    ]
+    if completed:
+        due = treated_on + relativedelta(months=course.maintenance_every_months)
+        plan.append(FollowUp(Kind.MAINTENANCE, "maintenance", due, "follow_up"))
+    else:
+        opens, _closes = next_session_window(treated_on, course)
+        plan.append(
+            FollowUp(Kind.NEXT_SESSION, "next_session", opens - NEXT_SESSION_NOTICE, "follow_up")
+        )
+    return plan
+
+
+def treatment_record(*, booking: BookingRequest) -> list[Message]:
+    """Queue the aftercare and follow-up messages of a treatment (marked `treated`).
+
+    Each is sent at 9:00 local on its day; the day's own message at once. A day already gone
+    (marked late) is skipped rather than sent out of time.
+    """
+    now = timezone.now()
+    today = timezone.localdate(now)
+    treated_on = timezone.localdate(booking.appointment_at) if booking.appointment_at else today
+    course = recommended_course(answers_from_dict(booking.answers))
+    opens, closes = next_session_window(treated_on, course)
+    context = _context(
+        booking,
+        treated_on=treated_on,
+        sun_until=treated_on + timedelta(days=14),
+        window_opens=opens,
+        window_closes=closes,
+        course=course,
+        maintenance_months=course.maintenance_every_months,
+    )
+    queued = []
+    for item in follow_ups(treated_on, course, completed=course_completed(booking, course)):
+        if item.day < today:
+            continue
+        message = queue_email(
+            kind=item.kind,
+            to=booking.email,
+            template=item.template,
+            context=context,
+            booking=booking,
+            send_at=_send_at(local_moment(item.day, MORNING)) if item.day > today else None,
+            stop_group=item.stop_group,
+        )
+        if message is not None:
+            queued.append(message)
+    return queued
