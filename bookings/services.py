@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from post_office.models import Email
 
@@ -105,6 +105,29 @@ def patient_requests(*, email: str) -> QuerySet[BookingRequest]:
     return BookingRequest.objects.filter(email__iexact=email.strip())
 
 
+def _emails_to(address: str) -> list[int]:
+    """E-mails addressed to the patient, whether or not about a request (e.g. "you can book")."""
+    return [
+        email.pk
+        for email in Email.objects.filter(to__icontains=address).only("pk", "to")
+        if address in (recipient.lower() for recipient in email.to)
+    ]
+
+
+def patient_data_counts(*, email: str) -> dict[str, int]:
+    """What patient_data_erase would delete for this address, for the confirmation page."""
+    address = email.strip().lower()
+    ids = list(patient_requests(email=address).values_list("pk", flat=True))
+    return {
+        "requests": len(ids),
+        "screenings": len(ids),  # one screening per request
+        "messages": Email.objects.filter(
+            Q(clinic_message__booking_id__in=ids) | Q(pk__in=_emails_to(address))
+        ).distinct().count(),
+        "contact_log_entries": ContactLogEntry.objects.filter(booking_id__in=ids).count(),
+    }
+
+
 def patient_data_erase(*, email: str, by: AbstractBaseUser | None) -> ErasureRecord:
     """Erase everything kept about the patient with this address: their requests (with staff
     notes and the contact log), screenings and e-mails. Leaves only an ErasureRecord of counts."""
@@ -113,13 +136,12 @@ def patient_data_erase(*, email: str, by: AbstractBaseUser | None) -> ErasureRec
         ids = list(patient_requests(email=address).values_list("pk", flat=True))
         contact_log = ContactLogEntry.objects.filter(booking_id__in=ids).count()
         about_requests = Email.objects.filter(clinic_message__booking_id__in=ids).count()
-        # Other e-mails to the address (e.g. "you can book now", which has no request).
-        to_address = [
-            email.pk
-            for email in Email.objects.filter(to__icontains=address).only("pk", "to")
-            if address in (recipient.lower() for recipient in email.to)
-        ]
-        _, deleted = Email.objects.filter(pk__in=to_address).delete()
+        # Then the other e-mails to the address (e.g. "you can book now", which has no request).
+        _, deleted = (
+            Email.objects.filter(pk__in=_emails_to(address))
+            .exclude(clinic_message__booking_id__in=ids)
+            .delete()
+        )
         requests, screenings = booking_requests_delete(
             requests=BookingRequest.objects.filter(pk__in=ids)
         )
