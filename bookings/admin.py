@@ -335,7 +335,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
 
     @admin.display(description="Area", ordering="screening__area")
     def area_short(self, obj: BookingRequest) -> str:
-        return AREA_LABELS.get(obj.screening.area, "")
+        return short_area(obj.screening.area)
 
     @admin.display(description="Earliest date", ordering="earliest_booking_date")
     def earliest(self, obj: BookingRequest) -> str:
@@ -368,7 +368,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
     # --- Actions -------------------------------------------------------------------------------
 
     def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
-        changed = list(queryset.exclude(status=status).only("pk", "reference"))
+        changed = list(queryset.exclude(status=status).select_related(None).only("reference"))
         booking_requests_set_status(
             requests=BookingRequest.objects.filter(pk__in=[b.pk for b in changed]), status=status
         )
@@ -613,7 +613,7 @@ def csv_row(booking: BookingRequest, today: date) -> list:
         booking.full_name,
         booking.email,
         booking.phone,
-        AREA_LABELS.get(booking.screening.area, ""),
+        short_area(booking.screening.area),
         booking.preferred_date.isoformat(),
         booking.get_preferred_time_display(),
         booking.get_status_display(),
@@ -629,6 +629,11 @@ def _csv_cell(value: object) -> str:
     # A cell a spreadsheet would run as a formula (patients type their own names) is quoted.
     text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def short_area(code: str) -> str:
+    """ "Face and neck", without the label's explanation in brackets (for narrow columns)."""
+    return AREA_LABELS.get(code, "").split(" (")[0]
 
 
 def _short_date(value: date) -> str:
