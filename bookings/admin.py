@@ -103,10 +103,22 @@ PHONE_SESSION_KEY = "phone_screening"
 URL_NAME = "bookings_bookingrequest"
 
 
+class ContactLogEntryForm(forms.ModelForm):
+    class Meta:
+        model = ContactLogEntry
+        fields = ("what", "note")
+        # A table's inputs have no <label>: their column heading names them for screen readers.
+        widgets = {
+            "what": forms.Select(attrs={"aria-label": "What was done"}),
+            "note": forms.TextInput(attrs={"aria-label": "Note", "size": 40}),
+        }
+
+
 class ContactLogInline(admin.TabularInline):
     """Append-only: staff add an entry (who and when are filled in), nobody edits or deletes."""
 
     model = ContactLogEntry
+    form = ContactLogEntryForm
     fields = ("when", "who", "what", "note")
     readonly_fields = ("when", "who")
     extra = 1
