@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test migrate lint bench loadtest ci clean
+.PHONY: run test install install-test migrate lint bench adminbench loadtest ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: install-test
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet --group bench
 	$(BIN)/python bench/bench.py
+
+# The staff home and worklist with 10,000 requests; DATABASE_URL=postgres://... for PostgreSQL.
+adminbench: install
+	$(BIN)/python bench/admin_bench.py
 
 loadtest: $(BIN)/python
 	$(BIN)/pip install --quiet --group bench
