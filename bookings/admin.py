@@ -92,7 +92,6 @@ class MessageInline(admin.TabularInline):
         return f"Waiting to be sent after {when}" if when else "Waiting to be sent"
 
 
-
 # The patient's own entries: staff read them, never change them.
 PATIENT_FIELDS = ("full_name", "email", "phone", "preferred_date", "preferred_time", "notes")
 # A request can only come from a screening that may book (Result.may_book): "not suitable"
@@ -649,7 +648,9 @@ def short_area(code: str) -> str:
 
 
 def _short_date(value: date) -> str:
-    return formats.date_format(value, "j M Y")
+    # Formatted directly (the site is in English): the localised formatter cost a third of
+    # the worklist's rendering time, for 100 dates a page.
+    return f"{value.day} {value:%b %Y}"
 
 
 @admin.register(ErasureRecord)
