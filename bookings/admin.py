@@ -222,10 +222,6 @@ class PhoneBookingForm(BookingRequestForm):
         self.fields["email"].help_text = "The booking reference is sent to this address."
         self.fields["phone"].help_text = ""
 
-    @property
-    def trapped(self) -> bool:
-        return False
-
 
 class ErasureForm(forms.Form):
     email = forms.EmailField(
