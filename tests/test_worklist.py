@@ -161,7 +161,9 @@ def test_email_failed_condition_and_outcome_filters(front_desk):
     arranged = make_booking(answers(cold_sores=True))
     BookingRequest.objects.filter(pk=arranged.pk).update(antiviral_prophylaxis_arranged=True)
 
-    assert listed(front_desk.get(CHANGELIST, {"email_failed": "yes"})) == [failed.reference]
+    response = front_desk.get(CHANGELIST, {"email_failed": "yes"})
+    assert listed(response) == [failed.reference]
+    assert 'alt="True"' in response.content.decode()
     assert listed(front_desk.get(CHANGELIST, {"condition": "needed"})) == [conditional.reference]
     assert listed(front_desk.get(CHANGELIST, {"condition": "arranged"})) == [arranged.reference]
     assert listed(front_desk.get(CHANGELIST, {"outcome": "eligible"})) == [failed.reference]
