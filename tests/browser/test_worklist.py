@@ -88,3 +88,57 @@ def test_staff_home_has_no_wcag_violations(new_context):
     page.get_by_text("Screenings per week as a table").click()
     assert page.locator('[data-chart="weeks"]').is_visible()
     assert_accessible(page, "staff home with a table open")
+
+
+def test_phone_booking_pages_have_no_wcag_violations(new_context):
+    """The screener with the patient (a refusal shown), then the request of an eligible one."""
+    staff_member("desk", "Front desk")
+    _context, page = new_context(viewport=DESKTOP)
+    log_in(page, "desk")
+    page.goto("/admin/bookings/bookingrequest/")
+    page.get_by_role("link", name="Take a request by phone").click()
+    page.wait_for_url("**/bookingrequest/phone/")
+    page.check('input[name="area"][value="hands"]')
+    for question in ("isotretinoin", "radiation", "pregnant", "infection", "open_wounds"):
+        page.check(f'input[name="{question}"][value="no"]')
+    for question in ("cold_sores", "previous_treatment"):
+        page.check(f'input[name="{question}"][value="no"]')
+    page.check('input[name="keloid"][value="yes"]')
+    page.get_by_role("button", name="Check the answers").click()
+    page.wait_for_load_state()
+    assert page.locator("[data-refused]").is_visible()
+    assert_accessible_without_css_preload(page, "phone booking refused")
+
+    page.check('input[name="keloid"][value="no"]')
+    page.get_by_role("button", name="Check the answers").click()
+    page.wait_for_url("**/bookingrequest/phone/details/")
+    assert_accessible_without_css_preload(page, "phone booking details")
+    page.get_by_label("Full name").fill("Ada Phone")
+    page.get_by_label("Email address").fill("ada.phone@example.com")
+    page.get_by_label("Phone number").fill("207 555 0100")
+    preferred = timezone.localdate() + timedelta(days=9)
+    page.fill('input[name="preferred_date"]', preferred.isoformat())
+    page.check('input[name="preferred_time"][value="morning"]')
+    page.check('input[name="consent"]')
+    page.get_by_role("button", name="Save the booking request").click()
+    page.wait_for_url("**/bookingrequest/*/change/")
+    booking = BookingRequest.objects.get()
+    assert booking.taken_by_phone and booking.full_name == "Ada Phone"
+
+
+def test_erasure_by_address_has_no_wcag_violations_and_asks_first(new_context):
+    booking = some_requests()[2]
+    staff_member("desk", "Front desk")
+    _context, page = new_context(viewport=DESKTOP)
+    log_in(page, "desk")
+    page.goto("/admin/bookings/bookingrequest/erase/")
+    assert_accessible_without_css_preload(page, "erasure")
+    page.get_by_label("The patient's e-mail address").fill(booking.email.upper())
+    page.get_by_role("button", name="Show what will be erased").click()
+    page.wait_for_load_state()
+    assert "Everything kept about" in page.locator("#content").inner_text()
+    assert_accessible_without_css_preload(page, "erasure confirmation")
+    assert BookingRequest.objects.filter(pk=booking.pk).exists()
+    page.get_by_role("button", name="Yes, erase it all").click()
+    page.wait_for_url("**/admin/bookings/bookingrequest/")
+    assert not BookingRequest.objects.filter(email__iexact=booking.email).exists()
