@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test migrate lint bench loadtest lighthouse ci clean
+.PHONY: run test install install-test migrate lint bench adminbench loadtest lighthouse ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ bench: $(BIN)/python
 lighthouse: $(BIN)/python
 	$(BIN)/pip install --quiet --group bench
 	$(BIN)/python bench/lighthouse.py
+
+# The staff home and worklist with 10,000 requests; DATABASE_URL=postgres://... for PostgreSQL.
+adminbench: install
+	$(BIN)/python bench/admin_bench.py
 
 loadtest: $(BIN)/python
 	$(BIN)/pip install --quiet --group bench

@@ -127,6 +127,19 @@ class BookingRequest(models.Model):
     attention_reason = models.CharField(max_length=30, blank=True, choices=AttentionReason.choices)
     change_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # --- The front desk's own work. The patient's `notes` stay as the patient wrote them.
+    staff_notes = models.TextField("Staff notes", blank=True, max_length=2000)
+    taken_by_phone = models.BooleanField("Taken by phone", default=False, editable=False)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="Taken by",
+    )
+
     objects = BookingRequestQuerySet.as_manager()
 
     class Meta:
@@ -245,3 +258,60 @@ class HealthAnswersView(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} viewed {self.reference}"
+
+
+class ContactLogEntry(models.Model):
+    """One attempt to reach the patient about a request. Append-only: staff add, never edit."""
+
+    class What(models.TextChoices):
+        CALLED = "called", "Called"
+        NO_ANSWER = "no_answer", "No answer"
+        LEFT_MESSAGE = "left_message", "Left a message"
+        EMAILED = "emailed", "E-mailed"
+
+    booking = models.ForeignKey(
+        BookingRequest, on_delete=models.CASCADE, related_name="contact_log"
+    )
+    who = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name="Who",
+    )
+    when = models.DateTimeField("When", default=timezone.now, editable=False)
+    what = models.CharField("What", max_length=20, choices=What.choices)
+    note = models.CharField("Note", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["when", "id"]
+        verbose_name = "contact log entry"
+        verbose_name_plural = "contact log"
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} #{self.pk}"
+
+
+class ErasureRecord(models.Model):
+    """That a patient's data was erased on request: when, by whom, how many rows. Nothing else
+    (no name, no address, no reference), so the record itself holds nothing personal."""
+
+    erased_at = models.DateTimeField(default=timezone.now, editable=False)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    requests = models.PositiveIntegerField("Booking requests", default=0)
+    screenings = models.PositiveIntegerField("Screenings", default=0)
+    messages = models.PositiveIntegerField("E-mails", default=0)
+    contact_log_entries = models.PositiveIntegerField("Contact log entries", default=0)
+
+    class Meta:
+        ordering = ["-erased_at"]
+
+    def __str__(self) -> str:
+        return f"Erasure #{self.pk}"

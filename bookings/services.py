@@ -4,14 +4,15 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from post_office.models import STATUS as EMAIL_STATUS
 from post_office.models import Email
 
 from bookings.emails import queue_booking_emails, queue_can_book_email
-from bookings.models import BookingRequest, Message
+from bookings.models import BookingRequest, ContactLogEntry, ErasureRecord, Message
 from bookings.stop import address_hash
 from screener.eligibility import Answers, Reason, Result
 from screener.models import Screening
@@ -35,12 +36,14 @@ def booking_request_create(
     answers: Answers,
     result: Result,
     cleaned_data: dict[str, Any],
+    taken_by: AbstractBaseUser | None = None,
 ) -> BookingRequest:
     """Save a patient's booking request with their screening answers, and queue its e-mails.
 
     All in one transaction: the request and its messages are stored together, and sent later
     from the outbox. Raises ScreeningAlreadyBooked if the screening has been used already,
-    and Screening.DoesNotExist if it was never recorded.
+    and Screening.DoesNotExist if it was never recorded. `taken_by`: the member of staff who
+    entered it for the patient on the phone.
     """
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
@@ -63,6 +66,8 @@ def booking_request_create(
                     needs_antiviral_prophylaxis=Reason.COLD_SORES in result.conditions,
                     consent_given_at=timezone.now(),
                     consent_text_version=settings.PRIVACY_NOTICE_VERSION,
+                    taken_by_phone=taken_by is not None,
+                    taken_by=taken_by,
                 )
                 queue_booking_emails(booking)
                 return booking
@@ -83,10 +88,73 @@ def booking_requests_delete(*, requests: QuerySet[BookingRequest]) -> tuple[int,
         )
         # The outbox's e-mails are post-office's rows: deleting one deletes its Message too.
         Email.objects.filter(clinic_message__booking_id__in=ids).delete()
-        deleted, _ = BookingRequest.objects.filter(pk__in=ids).delete()
+        # Counted per model: the total would include the contact log deleted with the requests.
+        _, deleted = BookingRequest.objects.filter(pk__in=ids).delete()
         # The screening is protected while its request exists: delete it afterwards.
         screenings, _ = Screening.objects.filter(pk__in=screening_ids).delete()
-    return deleted, screenings
+    return deleted.get("bookings.BookingRequest", 0), screenings
+
+
+def booking_requests_set_status(*, requests: QuerySet[BookingRequest], status: str) -> int:
+    """Give the requests a status that needs nothing else (not "scheduled": that takes an
+    appointment, on the request's own page). Returns how many changed."""
+    if status == BookingRequest.Status.SCHEDULED:
+        raise ValueError("Schedule a request on its own page, with its appointment.")
+    return requests.exclude(status=status).update(status=status)
+
+
+def patient_requests(*, email: str) -> QuerySet[BookingRequest]:
+    """Every request made with this e-mail address, however it was capitalised."""
+    return BookingRequest.objects.filter(email__iexact=email.strip())
+
+
+def _emails_to(address: str) -> list[int]:
+    """E-mails addressed to the patient, whether or not about a request (e.g. "you can book")."""
+    return [
+        email.pk
+        for email in Email.objects.filter(to__icontains=address).only("pk", "to")
+        if address in (recipient.lower() for recipient in email.to)
+    ]
+
+
+def patient_data_counts(*, email: str) -> dict[str, int]:
+    """What patient_data_erase would delete for this address, for the confirmation page."""
+    address = email.strip().lower()
+    ids = list(patient_requests(email=address).values_list("pk", flat=True))
+    return {
+        "requests": len(ids),
+        "screenings": len(ids),  # one screening per request
+        "messages": Email.objects.filter(
+            Q(clinic_message__booking_id__in=ids) | Q(pk__in=_emails_to(address))
+        ).distinct().count(),
+        "contact_log_entries": ContactLogEntry.objects.filter(booking_id__in=ids).count(),
+    }
+
+
+def patient_data_erase(*, email: str, by: AbstractBaseUser | None) -> ErasureRecord:
+    """Erase everything kept about the patient with this address: their requests (with staff
+    notes and the contact log), screenings and e-mails. Leaves only an ErasureRecord of counts."""
+    address = email.strip().lower()
+    with transaction.atomic():
+        ids = list(patient_requests(email=address).values_list("pk", flat=True))
+        contact_log = ContactLogEntry.objects.filter(booking_id__in=ids).count()
+        about_requests = Email.objects.filter(clinic_message__booking_id__in=ids).count()
+        # Then the other e-mails to the address (e.g. "you can book now", which has no request).
+        _, deleted = (
+            Email.objects.filter(pk__in=_emails_to(address))
+            .exclude(clinic_message__booking_id__in=ids)
+            .delete()
+        )
+        requests, screenings = booking_requests_delete(
+            requests=BookingRequest.objects.filter(pk__in=ids)
+        )
+        return ErasureRecord.objects.create(
+            erased_by=by,
+            requests=requests,
+            screenings=screenings,
+            messages=about_requests + deleted.get("post_office.Email", 0),
+            contact_log_entries=contact_log,
+        )
 
 
 # --- "Email me when I can book" -------------------------------------------------------------

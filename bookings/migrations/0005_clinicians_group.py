@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("bookings", "0003_appointments_notices_clinicians"),
+        ("bookings", "0004_front_desk_worklist"),
     ]
 
     operations = [
