@@ -322,7 +322,6 @@ class BookingRequestAdmin(admin.ModelAdmin):
     readonly_fields = (
         "reference",
         "created_at",
-        "needs_attention",
         *PATIENT_FIELDS,
         "taken_by_phone",
         "taken_by",
@@ -343,7 +342,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
         if obj is not None and obj.taken_by_phone:
             patient = (*patient, "taken_by_phone", "taken_by")
         fieldsets: list = [
-            (None, {"fields": ("reference", "created_at", "status", "needs_attention")}),
+            (None, {"fields": ("reference", "created_at", "status")}),
             ("Patient (as the patient gave it: read-only)", {"fields": patient}),
         ]
         # The checklist appears only for the requests it concerns.

@@ -16,6 +16,7 @@ from bookings.models import BookingRequest
 from bookings.services import booking_request_create
 from screener.eligibility import assess
 from tests.booking_helpers import ELIGIBLE, record_screening
+from tests.staff_helpers import verified_login
 
 LINK = re.compile(r"https?://\S+")
 
@@ -56,6 +57,8 @@ def admin_form(booking: BookingRequest, when: datetime | None = None, **changes)
         "notes": booking.notes,
         "messages-TOTAL_FORMS": "0",
         "messages-INITIAL_FORMS": "0",
+        "contact_log-TOTAL_FORMS": "0",
+        "contact_log-INITIAL_FORMS": "0",
     }
     if booking.antiviral_prophylaxis_arranged:
         data["antiviral_prophylaxis_arranged"] = "on"
@@ -71,7 +74,7 @@ def admin_form(booking: BookingRequest, when: datetime | None = None, **changes)
 
 def _signed_in(client):
     """Staff are signed out after 30 idle minutes: a test that moves the clock signs in again."""
-    client.force_login(get_user_model().objects.get(username="admin"))
+    verified_login(client, get_user_model().objects.get(username="admin"))
     return client
 
 

@@ -31,8 +31,8 @@ def backup_token(user, token: str) -> str:
 
 
 def verified_login(client: Client, user, *, backend: str | None = None) -> TOTPDevice:
-    """Sign `user` in on `client` with a password and a verified TOTP device."""
-    device = totp_device(user)
+    """Sign `user` in on `client` with a password and a verified TOTP device (theirs, if any)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or totp_device(user)
     client.force_login(user, backend=backend)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -177,7 +177,7 @@ def test_the_scheduling_hook_explains_a_closed_time():
     error = opening_hours_error(datetime(2027, 3, 14, 10, tzinfo=NEW_YORK))
     assert error is not None
     assert "closed" in error
-    assert "Sunday 14 March 2027" in error
+    assert "March 14, 2027" in error
 
 
 # --- The booking form ----------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.template import Context, Template
 from post_office.models import STATUS, Email
 
 from bookings.models import BookingRequest, Message, MessageStop
-from bookings.services import address_digest, stop_token
+from bookings.stop import address_hash, stop_token
 from screener.session import BOOKED_RESULT_KEY, SESSION_KEY
 from tests.booking_helpers import answers, booking_data, only_request, screen
 
@@ -290,7 +290,7 @@ def test_the_address_is_forgotten_once_the_message_is_sent(client, time_machine)
 
 
 def stop_url_for(address: str) -> str:
-    return f"/messages/{stop_token(address=address, kind=Message.Kind.CAN_BOOK)}/stop/"
+    return f"/messages/{stop_token(group='can_book', address=address)}/stop/"
 
 
 def test_the_stop_link_asks_then_stops_and_drops_what_is_queued(client):
@@ -306,8 +306,8 @@ def test_the_stop_link_asks_then_stops_and_drops_what_is_queued(client):
     assert client.post(url).status_code == 200
     assert Email.objects.count() == 0
     stop = MessageStop.objects.get()
-    assert stop.address_digest == address_digest("ada@example.com")
-    assert "ada" not in stop.address_digest
+    assert stop.address_hash == address_hash("ada@example.com")
+    assert "ada" not in stop.address_hash
 
     # Asked again for that address: nothing is queued, and the page does not tell.
     screen(client, DATED)

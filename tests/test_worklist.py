@@ -24,6 +24,7 @@ from bookings.worklist import overdue_before, waited_in_words, working_days_betw
 from screener.models import Screening
 from tests.booking_helpers import answers
 from tests.screener_answers import ELIGIBLE_ANSWERS
+from tests.staff_helpers import verified_login
 from tests.test_booking_admin import change_url, form_data, make_booking, staff_in
 
 pytestmark = pytest.mark.django_db
@@ -58,13 +59,13 @@ def desk_user(django_user_model):
 
 @pytest.fixture
 def front_desk(client, desk_user):
-    client.force_login(desk_user)
+    verified_login(client, desk_user)
     return client
 
 
 @pytest.fixture
 def content_editor(client, django_user_model):
-    client.force_login(staff_in("Content editors", django_user_model, "editor"))
+    verified_login(client, staff_in("Content editors", django_user_model, "editor"))
     return client
 
 
@@ -170,7 +171,7 @@ def test_email_failed_condition_and_outcome_filters(front_desk):
 
 
 def test_outcome_filter_offers_only_outcomes_a_request_can_have(front_desk):
-    """"Not suitable online" can never book, so it is not offered (it could never match)."""
+    """ "Not suitable online" can never book, so it is not offered (it could never match)."""
     spec = next(
         spec
         for spec in front_desk.get(CHANGELIST).context["cl"].filter_specs
@@ -263,12 +264,14 @@ def log_form(entries: int = 0, **rows) -> dict:
 def test_contact_log_entry_records_who_and_when(front_desk, desk_user, time_machine):
     time_machine.move_to(at(THURSDAY, 11), tick=False)
     booking = make_booking()
-    data = form_data(booking) | log_form(**{
-        "contact_log-0-what": "left_message",
-        "contact_log-0-note": "Voicemail",
-        "contact_log-0-who": "999",  # ignored: who is always the member of staff
-        "contact_log-0-when": "2020-01-01 00:00",
-    })
+    data = form_data(booking) | log_form(
+        **{
+            "contact_log-0-what": "left_message",
+            "contact_log-0-note": "Voicemail",
+            "contact_log-0-who": "999",  # ignored: who is always the member of staff
+            "contact_log-0-when": "2020-01-01 00:00",
+        }
+    )
     assert front_desk.post(change_url(booking), data).status_code == 302
     entry = ContactLogEntry.objects.get()
     assert (entry.booking, entry.who, entry.what, entry.note) == (
@@ -379,7 +382,7 @@ def test_phone_booking_needs_the_add_permission(client, django_user_model):
     viewer.is_staff = True
     viewer.save()
     viewer.user_permissions.add(Permission.objects.get(codename="view_bookingrequest"))
-    client.force_login(viewer)
+    verified_login(client, viewer)
     assert client.get(PHONE).status_code == 403
     assert client.post(PHONE, ELIGIBLE_ANSWERS).status_code == 403
     assert client.get(PHONE_DETAILS).status_code == 403
@@ -465,7 +468,7 @@ def test_erasure_needs_its_permission(client, django_user_model):
     clerk.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_bookingrequest", "change_bookingrequest"])
     )
-    client.force_login(clerk)
+    verified_login(client, clerk)
     booking = make_booking()
     assert client.get(ERASE).status_code == 403
     assert client.post(ERASE, {"email": booking.email, "post": "yes"}).status_code == 403
@@ -493,9 +496,7 @@ def test_staff_home_counts_what_needs_doing(front_desk, time_machine):
     overdue = aged(make_booking(), at(date(2026, 3, 9)))  # Monday: 3 working days
     due_today = aged(make_booking(), at(date(2026, 3, 10)))
     attention = make_booking()
-    BookingRequest.objects.filter(pk=attention.pk).update(
-        status="contacted", needs_attention=True
-    )
+    BookingRequest.objects.filter(pk=attention.pk).update(status="contacted", needs_attention=True)
     Email.objects.filter(clinic_message__booking=due_today).update(status=STATUS.requeued)
     this_week = make_booking()
     BookingRequest.objects.filter(pk=this_week.pk).update(
@@ -569,7 +570,7 @@ def test_screening_viewers_without_requests_see_charts_but_no_request_counts(
     analyst.is_staff = True
     analyst.save()
     analyst.user_permissions.add(Permission.objects.get(codename="view_screening"))
-    client.force_login(analyst)
+    verified_login(client, analyst)
     html = client.get(reverse("admin:index")).content.decode()
     assert 'data-chart="weeks"' in html
     assert "data-metric" not in html
