@@ -257,8 +257,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-# A slow mail server must not hold a patient's request open: the request is already saved,
-# and unsent mail is retried by `manage.py send_pending_emails`.
+# Only `manage.py send_due_messages` talks to the mail server (never a request): a stuck server
+# holds that command, not a page.
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 5)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", CLINIC_EMAIL)
 SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
