@@ -63,6 +63,16 @@ PROPHYLAXIS_REQUIRED = (
 )
 
 
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """The admin's date and time inputs, each named for screen readers (the admin's own
+    split widget labels them with plain text only)."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = "Appointment date"
+        self.widgets[1].attrs["aria-label"] = "Appointment time"
+
+
 class BookingRequestAdminForm(forms.ModelForm):
     class Meta:
         model = BookingRequest
@@ -75,7 +85,7 @@ class BookingRequestAdminForm(forms.ModelForm):
             "needs_attention",
         )
         field_classes = {"appointment_at": forms.SplitDateTimeField}
-        widgets = {"appointment_at": widgets.AdminSplitDateTime}
+        widgets = {"appointment_at": LabelledSplitDateTime}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

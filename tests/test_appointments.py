@@ -158,7 +158,9 @@ def test_a_scheduled_appointment_can_be_edited_after_its_time_without_the_rules_
     schedule(admin_client, booking, at(2026, 3, 4, 9))
     time_machine.move_to(at(2026, 3, 4, 12), tick=False)
     verified_login(admin_client, User.objects.get(username="admin"))
-    response = admin_client.post(change_url(booking), admin_form(booking, staff_notes="Called to confirm"))
+    response = admin_client.post(
+        change_url(booking), admin_form(booking, staff_notes="Called to confirm")
+    )
     assert response.status_code == 302
     booking.refresh_from_db()
     assert booking.staff_notes == "Called to confirm"

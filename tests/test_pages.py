@@ -127,7 +127,8 @@ def test_privacy_notice_covers_what_why_how_long_who_and_how_to_ask(client, clin
     assert "at most 24 hours" in content
     assert "deleted 180 days after" in content
     # Who: staff only, nobody else, no tracking.
-    assert "front-desk staff and clinicians" in content
+    assert "front desk see your contact details" in content
+    assert "clinicians also see your health answers" in content
     assert "third party" in content
     assert "no analytics" in content
     assert "session cookie" in content and "CSRF" in content
