@@ -61,4 +61,6 @@ def question(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _may_preview(request: HttpRequest) -> bool:
     user = request.user
-    return user.is_active and user.is_staff and user.has_perm("faq.view_question")
+    # As in the admin: staff who have passed their second factor (django-otp's is_verified).
+    verified = getattr(user, "is_verified", lambda: False)()
+    return user.is_active and user.is_staff and verified and user.has_perm("faq.view_question")

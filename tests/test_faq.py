@@ -18,6 +18,7 @@ from tests.faq_helpers import (
     make_question,
     normalise,
 )
+from tests.staff_helpers import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -364,6 +365,8 @@ def test_staff_preview_of_an_unpublished_question_is_private_and_uncached(
     editor = django_user_model.objects.create_user("editor", is_staff=True)
     editor.groups.add(Group.objects.get(name="Content editors"))
     client.force_login(editor)
+    assert client.get("/faq/draft/").status_code == 404, "not without the second factor"
+    verified_login(client, editor)
     preview = client.get("/faq/draft/")
     assert preview.status_code == 200
     assert "Not yet public." in preview.content.decode()
@@ -381,7 +384,7 @@ def test_staff_without_faq_permission_cannot_preview(client, django_user_model):
         slug="draft", question="Draft?", answer="Secret draft.", published=False
     )
     assert not question.published
-    client.force_login(django_user_model.objects.create_user("desk", is_staff=True))
+    verified_login(client, django_user_model.objects.create_user("desk", is_staff=True))
     assert client.get("/faq/draft/").status_code == 404
 
 
