@@ -14,10 +14,9 @@ def screening_record(*, answers: Answers, result: Result) -> Screening:
     on_postgresql = connection.vendor == "postgresql"
     with transaction.atomic() if on_postgresql else nullcontext():
         if on_postgresql:
-            # An anonymous statistic need not wait for the disk: PostgreSQL may then lose the
-            # last fraction of a second of them in a crash (never corrupt them), and a patient
-            # whose row was lost is asked to answer again before booking. Booking requests
-            # keep the default, fully durable commit. Measured: +13% screener POSTs.
+            # An anonymous statistic need not wait for the disk (a crash may lose the last
+            # fraction of a second of them); booking requests stay fully durable. README,
+            # "Performance", has the figure.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
         return Screening.objects.create(
