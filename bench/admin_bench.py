@@ -36,6 +36,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from post_office.models import STATUS, Email  # noqa: E402
 
 from bookings.models import BookingRequest, Message  # noqa: E402
@@ -194,6 +196,11 @@ def main() -> None:
         for who, user in people:
             client = Client()
             client.force_login(user)
+            # The admin opens only after the second factor: a device that verified this session.
+            device = TOTPDevice.objects.get_or_create(user=user, name="bench", confirmed=True)[0]
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
             for name, url in PAGES:
                 median, p95, cpu, queries = measure(client, url)
                 flag = "" if p95 < TARGET_MS else f"  (over {TARGET_MS} ms)"
