@@ -27,12 +27,4 @@ class RecheckForm(ScreenerForm):
 
     def combined_answers(self, stored: Answers) -> Answers:
         """The stored answers with the re-checked ones replaced. Only after is_valid()."""
-        data = self.cleaned_data
-        values = {}
-        for question in RECHECK_QUESTIONS:
-            if question.date_name:
-                answered_yes = data[question.name]
-                values[question.date_name] = data[question.date_name] if answered_yes else None
-            else:
-                values[question.name] = data[question.name]
-        return replace(stored, **values)
+        return replace(stored, **self.question_values(RECHECK_QUESTIONS))

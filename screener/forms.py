@@ -264,18 +264,23 @@ class ScreenerForm(ScreenerFields):
     def answers(self) -> Answers:
         """The valid answers as the rules take them. Only after is_valid()."""
         data = self.cleaned_data
+        return Answers(
+            area=Area(data["area"]),
+            concerns=frozenset(Concern(c) for c in data["concerns"]),
+            **self.question_values(QUESTIONS),
+        )
+
+    def question_values(self, questions: tuple[Question, ...]) -> dict:
+        """These questions' valid answers as Answers fields: a dated "yes" is its date."""
+        data = self.cleaned_data
         values = {}
-        for question in QUESTIONS:
+        for question in questions:
             if question.date_name:
                 answered_yes = data[question.name]
                 values[question.date_name] = data[question.date_name] if answered_yes else None
             else:
                 values[question.name] = data[question.name]
-        return Answers(
-            area=Area(data["area"]),
-            concerns=frozenset(Concern(c) for c in data["concerns"]),
-            **values,
-        )
+        return values
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(element id, message) for each error, in the order of the page, for the summary.
