@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bookings.models import BookingRequest
-from bookings.services import booking_request_create
-from screener.eligibility import assess
 from screener.models import Screening
+from tests.appointment_helpers import change_url, make_booking
 from tests.booking_helpers import ELIGIBLE, answers, record_screening
 from tests.staff_helpers import verified_login
 
@@ -30,29 +29,6 @@ SCHEDULED = {
     "appointment_at_0": (timezone.localdate() + timedelta(days=12)).isoformat(),
     "appointment_at_1": "10:30",
 }
-
-
-def change_url(booking: BookingRequest) -> str:
-    return reverse("admin:bookings_bookingrequest_change", args=[booking.pk])
-
-
-def make_booking(patient_answers=ELIGIBLE, **details) -> BookingRequest:
-    screening = record_screening(patient_answers)
-    data = {
-        "full_name": "Jane Example",
-        "email": "jane@example.com",
-        "phone": "207 555 0199",
-        "preferred_date": timezone.localdate() + timedelta(days=10),
-        "preferred_time": "afternoon",
-        "notes": "",
-    }
-    data.update(details)
-    return booking_request_create(
-        screening_id=screening.pk,
-        answers=patient_answers,
-        result=assess(patient_answers, timezone.localdate()),
-        cleaned_data=data,
-    )
 
 
 def staff_in(group_name: str, django_user_model, username: str):
