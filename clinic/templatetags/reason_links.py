@@ -1,14 +1,11 @@
 """`{% reason_faq_link "cold_sores" %}`: the FAQ answer staff chose for a screener reason."""
 
-import logging
-
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
 
 from clinic.models import ReasonLink
 
-logger = logging.getLogger(__name__)
 register = template.Library()
 
 
@@ -23,8 +20,8 @@ def reason_faq_link(reason: str) -> str:
         .first()
     )
     if link is None:
-        # Staff are warned in the admin (clinic.admin_site); patients get the whole FAQ.
-        logger.warning("Screener reason %s has no published FAQ answer to link to", reason)
+        # Staff are warned in the admin (clinic.admin_site); patients get the whole FAQ. Not
+        # logged: a reason code beside the time of a patient's visit says something of health.
         return format_html(
             '<p><a href="{}">Read the answers to common questions</a></p>', reverse("faq:index")
         )
