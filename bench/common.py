@@ -160,10 +160,16 @@ def prepared_site(
 ) -> Iterator[Site]:
     """A migrated database of its own (a temp SQLite file, or `database_url` as given; "sqlite"
     names the temp file with DATABASE_URL=sqlite:///...), its static files collected into a
-    temp STATIC_ROOT, and an empty Redis database (none when `redis_url` is empty)."""
+    temp STATIC_ROOT, its own file cache and session folders, and an empty Redis database
+    (none when `redis_url` is empty)."""
     workdir = Path(tempfile.mkdtemp(prefix="clinic-bench-"))
     try:
-        overrides = {"STATIC_ROOT": str(workdir / "static"), **env_overrides}
+        overrides = {
+            "STATIC_ROOT": str(workdir / "static"),
+            "CACHE_DIR": str(workdir / "cache"),
+            "SESSION_DIR": str(workdir / "sessions"),
+            **env_overrides,
+        }
         if redis_url:
             overrides["REDIS_URL"] = redis_url
         if database_url == "sqlite":

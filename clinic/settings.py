@@ -161,8 +161,6 @@ if REDIS_URL:
     }
     # Rate limits count in the same Redis, but fail open when it fails (clinic/cache.py).
     CACHES["ratelimit"] = {**CACHES["default"], "BACKEND": "clinic.cache.RateLimitRedisCache"}
-    # Written to the database, read from Redis: Redis down costs speed, never a session.
-    SESSION_ENGINE = "clinic.sessions"
 else:
     CACHES = {
         "default": {
@@ -177,7 +175,6 @@ else:
         }
     }
     CACHES["ratelimit"] = CACHES["default"]
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # This process's own memory, for what is the same everywhere and may go with the process (the
 # blank screener form): never stale after a deploy, which restarts the processes.
@@ -185,6 +182,16 @@ CACHES["local"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "clinic-local",
 }
+
+# Sessions never live in Redis, so a Redis that fails costs speed, never a patient's answers.
+# SQLite means one machine, where files are the cheapest shared store (README, "Performance");
+# any other database may serve several machines, so sessions go in it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    SESSION_FILE_PATH = Path(env("SESSION_DIR") or BASE_DIR / "sessions")
+    SESSION_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # A screening is usable for 24 hours; patients' sessions last that long and no longer.
 SESSION_COOKIE_AGE = 60 * 60 * 24

@@ -66,7 +66,8 @@ def answers_from_dict(data: dict) -> Answers:
 
 def store_screening(session: SessionBase, *, screening_id: int, answers: Answers) -> None:
     """Keep a new screening in the session, replacing any earlier one."""
-    session.cycle_key()  # a fresh session key for fresh health data
+    if session.session_key is not None:
+        session.cycle_key()  # a fresh key for fresh health data; a new session gets one anyway
     session[SESSION_KEY] = {
         "id": screening_id,
         "answers": answers_to_dict(answers),

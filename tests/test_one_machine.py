@@ -1,7 +1,8 @@
 """One machine without Redis, as deployed: gunicorn with two workers on a SQLite file.
 
-Every worker must show an edit at once (the public pages' version lives in the shared database
-cache, not in a worker's memory), and a rate limit must count once for the site.
+Every worker must show an edit at once (the public pages' version lives in the shared file
+cache, not in a worker's memory), read the session another worker wrote, and count a rate
+limit once for the site.
 """
 
 import os
@@ -48,7 +49,11 @@ def site(tmp_path_factory):
         DJANGO_SECURE_SSL_REDIRECT="0",
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
         STATIC_ROOT=str(workdir / "static"),
+        CACHE_DIR=str(workdir / "cache"),
+        SESSION_DIR=str(workdir / "sessions"),
         SCREENER_RATE_LIMIT="5/m",
+        # Each test posts as its own client (X-Forwarded-For), so each has its own rate limit.
+        TRUSTED_PROXY_COUNT="1",
     )
 
     def manage(*args: str) -> str:
@@ -129,25 +134,51 @@ def test_a_reworded_question_shows_on_every_response_at_once(site):
     assert all(wording in page for page in many(f"{base}/faq/"))
 
 
-def test_the_screener_rate_limit_counts_once_across_workers(site):
-    base, _manage = site
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def screener_poster(base: str, client_ip: str):
+    """An opener that sends the screener's CSRF cookie as `client_ip`, and the form's body."""
     with urllib.request.urlopen(f"{base}/screener/", timeout=10) as form:  # noqa: S310
         html = form.read().decode()
         # The cookie is Secure in production: sent back by hand over this plain HTTP.
         cookie = form.headers["Set-Cookie"].split(";", 1)[0]
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
     body = urllib.parse.urlencode({**ELIGIBLE_ANSWERS, "csrfmiddlewaretoken": token}, doseq=True)
-
-    class NoRedirect(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
     poster = urllib.request.build_opener(NoRedirect)
-    poster.addheaders = [("Cookie", cookie)]
+    poster.addheaders = [("Cookie", cookie), ("X-Forwarded-For", client_ip)]
+    return poster, cookie, body.encode()
+
+
+def test_a_screening_saved_by_one_worker_is_read_by_every_worker(site):
+    base, _manage = site
+    poster, csrf_cookie, body = screener_poster(base, "203.0.113.7")
+    with pytest.raises(urllib.error.HTTPError) as redirected:  # the 302, not followed
+        poster.open(f"{base}/screener/", body, timeout=10)
+    assert redirected.value.code == 302
+    session_cookie = redirected.value.headers["Set-Cookie"].split(";", 1)[0]
+
+    def result(_: int) -> str:
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            f"{base}/screener/result/", headers={"Cookie": f"{csrf_cookie}; {session_cookie}"}
+        )
+        with urllib.request.urlopen(request, timeout=10) as page:  # noqa: S310
+            return page.read().decode()
+
+    with ThreadPoolExecutor(8) as pool:
+        pages = list(pool.map(result, range(32)))
+    assert all('data-outcome="eligible"' in page for page in pages)
+
+
+def test_the_screener_rate_limit_counts_once_across_workers(site):
+    base, _manage = site
+    poster, _cookie, body = screener_poster(base, "203.0.113.5")
 
     def post(_: int) -> int:
         try:
-            return poster.open(f"{base}/screener/", body.encode(), timeout=10).status
+            return poster.open(f"{base}/screener/", body, timeout=10).status
         except urllib.error.HTTPError as error:
             return error.code
 

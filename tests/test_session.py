@@ -88,3 +88,17 @@ def test_a_new_screening_forgets_the_previous_booking(session):
     mark_booked(session, "ABCD-2345")
     store_screening(session, screening_id=2, answers=ANSWERS)
     assert booked_reference(session) is None
+
+
+@pytest.mark.django_db
+def test_screening_again_gets_a_new_session_key(client):
+    from tests.screener_answers import ELIGIBLE_ANSWERS
+
+    client.post("/screener/", ELIGIBLE_ANSWERS)
+    first_key = client.session.session_key
+    assert first_key  # a first screening starts a session
+
+    client.post("/screener/", ELIGIBLE_ANSWERS)
+    # Fresh health data under a fresh key: a key seen before the answers cannot read them.
+    assert client.session.session_key != first_key
+    assert client.get("/screener/result/").status_code == 200
