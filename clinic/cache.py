@@ -8,10 +8,14 @@
 3. Rate limits (RateLimitRedisCache) fail open when Redis fails.
 4. Both: `incr` (and the file cache's `add`) atomic, so a rate-limit count is never lost
    between processes, and never left without an expiry.
+5. Redis: values read on every request but rarely changed (the public pages' version) are kept
+   in each process's memory, and every change is announced on a Redis channel.
 """
 
 import fcntl
 import os
+import re
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,6 +89,31 @@ class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+        # The first server takes the writes (as in Django's client), so it carries announcements.
+        self.url = re.split("[;,]", server)[0] if isinstance(server, str) else server[0]
+
+    def get_announced(self, key: str) -> Any:
+        """get(key) for a value changed only through set_announced: from this process's memory
+        while it hears every announcement, else from Redis. None is never kept."""
+        announcements = Announcements.of(self.url, self.make_key("announcements"))
+        if not announcements.catch_up():
+            return self.get(key)
+        value, generation = announcements.known.get(key, (None, -1))
+        if generation == announcements.generation:
+            return value
+        generation = announcements.generation
+        value = self.get(key)
+        if value is not None:
+            # A change announced while Redis was being read makes this copy stale at once.
+            announcements.known[key] = (value, generation)
+        return value
+
+    def set_announced(self, key: str, value: Any) -> None:
+        self.set(key, value, None)
+        import redis
+
+        with redis.Redis.from_url(self.url, **ANNOUNCER_OPTIONS) as client:
+            client.publish(self.make_key("announcements"), key)
 
     # Every operation of Django's RedisCache, wrapped to notice Redis failing.
     add = _fail_fast("add")
@@ -98,6 +127,60 @@ class RedisCache(DjangoRedisCache):
     set_many = _fail_fast("set_many")
     delete_many = _fail_fast("delete_many")
     clear = _fail_fast("clear")
+
+
+ANNOUNCER_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
+
+
+class Announcements:
+    """This process's subscription to a cache's announcements. No thread: each read first takes
+    whatever announcements have arrived, so a value kept in memory is trusted only while every
+    announcement since it was read has been heard."""
+
+    _all: dict[tuple[int, str, str], "Announcements"] = {}
+
+    @classmethod
+    def of(cls, url: str, channel: str) -> "Announcements":
+        key = (os.getpid(), url, channel)  # a forked worker subscribes on its own
+        return cls._all.get(key) or cls._all.setdefault(key, cls(url, channel))
+
+    def __init__(self, url: str, channel: str) -> None:
+        self.url = url
+        self.channel = channel
+        self.pubsub = None
+        self.listening = False
+        self.generation = 0  # counts announcements and lost connections
+        self.known: dict[str, tuple[Any, int]] = {}
+        self.retry_at = 0.0
+        self.lock = threading.Lock()
+
+    def catch_up(self) -> bool:
+        """Take every announcement that has arrived; True if none can have been missed."""
+        import redis
+
+        if not self.lock.acquire(blocking=False):  # another thread is reading them
+            return False
+        try:
+            if self.pubsub is None:
+                if time.monotonic() < self.retry_at:
+                    return False
+                self.pubsub = redis.Redis.from_url(self.url, **ANNOUNCER_OPTIONS).pubsub()
+                self.pubsub.subscribe(self.channel)
+            while (message := self.pubsub.get_message(timeout=0)) is not None:
+                self.generation += 1
+                if message["type"] == "subscribe":  # from now on, nothing is missed
+                    self.listening = True
+            return self.listening
+        except (redis.RedisError, OSError):
+            self.listening = False
+            self.generation += 1
+            self.retry_at = time.monotonic() + FAIL_FAST_SECONDS
+            if self.pubsub is not None:
+                self.pubsub.close()
+                self.pubsub = None
+            return False
+        finally:
+            self.lock.release()
 
 
 class RateLimitRedisCache(RedisCache):

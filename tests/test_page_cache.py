@@ -8,6 +8,7 @@ Most tests run against a small URLconf of their own (below), whose views count t
 "served from cache" means "the view did not run".
 """
 
+import pickle
 from collections import Counter
 
 import pytest
@@ -295,14 +296,19 @@ def redis_cache(settings):
     delete_keys(prefix)
 
 
-def test_with_redis_a_cached_page_costs_one_small_read(redis_cache, monkeypatch):
+def warm(client: Client, url: str) -> None:
+    """Render `url`, keep it, and hear the announcements (their subscription is confirmed by the
+    second or third read)."""
+    for _ in range(3):
+        client.get(url)
+
+
+def test_with_redis_a_cached_page_costs_no_round_trip(redis_cache, monkeypatch):
     client = Client()
-    client.get("/counted/")
-    client.get("/counted/")  # warms this process's copy
+    warm(client, "/counted/")
     commands = record_redis_commands(monkeypatch)
     assert client.get("/counted/").content == b"<p>First edition</p>"
-    assert len(commands) == 1
-    assert commands[0].startswith(b"*2\r\n$3\r\nGET")
+    assert commands == []  # the version is in memory, and no announcement changed it
     assert calls["counted"] == 1
 
 
@@ -310,12 +316,27 @@ def test_with_redis_an_edit_from_another_process_shows_at_once(redis_cache):
     import redis
 
     client = Client()
-    client.get("/counted/")
-    client.get("/counted/")
+    warm(client, "/counted/")
     page_text["current"] = "Second edition"
-    # Another process (another worker, another machine) changes the version directly.
+    # Another process (another worker, another machine) sets a new version and announces it,
+    # as its invalidate_public_pages() does.
     other = redis.Redis.from_url(REDIS_URL)
-    other.set(redis_cache.make_key(PAGES_VERSION_KEY), redis_cache._cache._serializer.dumps("v2"))
+    other.set(redis_cache.make_key(PAGES_VERSION_KEY), pickle.dumps("v2"))
+    other.publish(redis_cache.make_key("announcements"), PAGES_VERSION_KEY)
+    other.close()
+    assert client.get("/counted/").content == b"<p>Second edition</p>"
+
+
+def test_with_redis_a_lost_subscription_means_reading_the_version_again(redis_cache):
+    import redis
+
+    client = Client()
+    warm(client, "/counted/")
+    page_text["current"] = "Second edition"
+    other = redis.Redis.from_url(REDIS_URL)
+    # Redis drops this process's subscription (a restart, say), and an announcement is lost.
+    other.client_kill_filter(_type="pubsub")
+    other.set(redis_cache.make_key(PAGES_VERSION_KEY), pickle.dumps("v3"))
     other.close()
     assert client.get("/counted/").content == b"<p>Second edition</p>"
 
