@@ -154,6 +154,9 @@ class Site:
     servers: list["Server"] = field(default_factory=list)
 
 
+SESSION_TMPFS = "/dev/shm"
+
+
 @contextmanager
 def prepared_site(
     *, database_url: str = "", redis_url: str = "", **env_overrides: str
@@ -167,7 +170,11 @@ def prepared_site(
         overrides = {
             "STATIC_ROOT": str(workdir / "static"),
             "CACHE_DIR": str(workdir / "cache"),
-            "SESSION_DIR": str(workdir / "sessions"),
+            # On a tmpfs where there is one, as the README's deployment section recommends.
+            "SESSION_DIR": str(
+                Path(SESSION_TMPFS if Path(SESSION_TMPFS).is_dir() else workdir)
+                / f"{workdir.name}-sessions"
+            ),
             **env_overrides,
         }
         if redis_url:
@@ -191,6 +198,7 @@ def prepared_site(
                 server.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(Path(SESSION_TMPFS) / f"{workdir.name}-sessions", ignore_errors=True)
 
 
 class Server:

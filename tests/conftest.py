@@ -2,6 +2,14 @@
 
 import pytest
 from django.core.cache import caches
+from django.test import override_settings
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_files(tmp_path_factory):
+    """The suite's sessions (files, on SQLite) in a folder of its own, not the checkout's."""
+    with override_settings(SESSION_FILE_PATH=str(tmp_path_factory.mktemp("sessions"))):
+        yield
 
 
 @pytest.fixture(autouse=True)
