@@ -1,33 +1,33 @@
 """The site's shared caches: Django's Redis and file caches, with these changes.
 
-1. Redis: one `redis.Redis` per connection pool. Django builds a new one for every operation,
-   which fills a table of some 170 response callbacks each time (see README, "Performance").
-2. Redis: after a connection error or timeout, fail at once for FAIL_FAST_SECONDS instead of
+1. Redis: after a connection error or timeout, fail at once for FAIL_FAST_SECONDS instead of
    waiting on a Redis that is down or hung; callers degrade (pages render uncached, forms are
-   accepted, sessions are read from the database).
-3. Rate limits (RateLimitRedisCache) fail open when Redis fails.
-4. Both: `incr` (and the file cache's `add`) atomic, so a rate-limit count is never lost
+   accepted).
+2. Rate limits (RateLimitRedisCache) fail open when Redis fails.
+3. Both: `incr` (and the file cache's `add`) atomic, so a rate-limit count is never lost
    between processes, and never left without an expiry.
-5. Redis: values read on every request but rarely changed (the public pages' version) are kept
+4. Redis: values read on every request but rarely changed (the public pages' version) are kept
    in each process's memory, and every change is announced on a Redis channel.
 """
 
 import fcntl
+import functools
 import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import redis
 from django.core.cache.backends.filebased import FileBasedCache as DjangoFileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
-from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 
 FAIL_FAST_SECONDS = 5
+REDIS_FAILURES = (redis.ConnectionError, redis.TimeoutError)
 
-# INCRBY only if the key exists, in one atomic step (see RedisCacheClient.incr).
+# INCRBY only if the key exists, in one atomic step (see RedisCache.incr).
 INCR_IF_EXISTS = """
 if redis.call('EXISTS', KEYS[1]) == 1 then
     return redis.call('INCRBY', KEYS[1], ARGV[1])
@@ -36,61 +36,63 @@ return false
 """
 
 
-class RedisCacheClient(DjangoRedisCacheClient):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._clients: dict[int, Any] = {}
-        self._incr_script = None
-        self._failing_until = 0.0
+def _fail_fast(operation: Callable) -> Callable:
+    """Wrap a cache operation to refuse at once while Redis is failing, and notice it failing."""
 
-    def get_client(self, key=None, *, write=False):
-        if time.monotonic() < self._failing_until:
-            raise self._lib.ConnectionError("Redis failed recently: not asked again yet")
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(
-                    self._servers[index], **self._pool_options
-                )
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
-        return client
-
-    def failed(self) -> None:
-        now = time.monotonic()
-        if now >= self._failing_until:  # not our own fail-fast refusal: Redis itself failed
-            self._failing_until = now + FAIL_FAST_SECONDS
-
-    def incr(self, key: str, delta: int) -> int:
-        # Django sends EXISTS then INCRBY: if the key expires in between, INCRBY recreates it
-        # without an expiry, and a rate-limit counter would refuse the client for good.
-        client = self.get_client(key, write=True)
-        if self._incr_script is None:
-            self._incr_script = client.register_script(INCR_IF_EXISTS)
-        value = self._incr_script(keys=[key], args=[delta], client=client)
-        if value is None:
-            raise ValueError(f"Key '{key}' not found.")
-        return value
-
-
-def _fail_fast(name: str):
-    def operation(self, *args: Any, **kwargs: Any) -> Any:
+    @functools.wraps(operation)
+    def wrapped(self: "RedisCache", *args: Any, **kwargs: Any) -> Any:
+        if time.monotonic() < self.failing_until:
+            raise redis.ConnectionError("Redis failed recently: not asked again yet")
         try:
-            return getattr(DjangoRedisCache, name)(self, *args, **kwargs)
-        except (self._cache._lib.ConnectionError, self._cache._lib.TimeoutError):
-            self._cache.failed()
+            return operation(self, *args, **kwargs)
+        except REDIS_FAILURES:
+            self.failing_until = time.monotonic() + FAIL_FAST_SECONDS
             raise
 
-    operation.__name__ = name
-    return operation
+    return wrapped
 
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params) -> None:
         super().__init__(server, params)
-        self._class = RedisCacheClient
+        self.failing_until = 0.0
         # The first server takes the writes (as in Django's client), so it carries announcements.
         self.url = re.split("[;,]", server)[0] if isinstance(server, str) else server[0]
+        options = params.get("OPTIONS", {})
+        self.socket_options = {
+            name: options[name]
+            for name in ("socket_connect_timeout", "socket_timeout")
+            if name in options
+        }
+        self._writer: redis.Redis | None = None
+
+    def writer(self) -> redis.Redis:
+        """This cache's own client for what Django's does not offer (a script, a publish)."""
+        if self._writer is None:
+            self._writer = redis.Redis.from_url(self.url, **self.socket_options)
+        return self._writer
+
+    # Every operation of Django's RedisCache, wrapped to notice Redis failing.
+    add = _fail_fast(DjangoRedisCache.add)
+    get = _fail_fast(DjangoRedisCache.get)
+    set = _fail_fast(DjangoRedisCache.set)
+    touch = _fail_fast(DjangoRedisCache.touch)
+    delete = _fail_fast(DjangoRedisCache.delete)
+    get_many = _fail_fast(DjangoRedisCache.get_many)
+    has_key = _fail_fast(DjangoRedisCache.has_key)
+    set_many = _fail_fast(DjangoRedisCache.set_many)
+    delete_many = _fail_fast(DjangoRedisCache.delete_many)
+    clear = _fail_fast(DjangoRedisCache.clear)
+
+    @_fail_fast
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        # Django sends EXISTS then INCRBY: if the key expires in between, INCRBY recreates it
+        # without an expiry, and a rate-limit counter would refuse the client for good.
+        key = self.make_and_validate_key(key, version=version)
+        value = self.writer().eval(INCR_IF_EXISTS, 1, key, delta)
+        if value is None:
+            raise ValueError(f"Key '{key}' not found.")
+        return value
 
     def get_announced(self, key: str) -> Any:
         """get(key) for a value changed only through set_announced: from this process's memory
@@ -110,23 +112,7 @@ class RedisCache(DjangoRedisCache):
 
     def set_announced(self, key: str, value: Any) -> None:
         self.set(key, value, None)
-        import redis
-
-        with redis.Redis.from_url(self.url, **ANNOUNCER_OPTIONS) as client:
-            client.publish(self.make_key("announcements"), key)
-
-    # Every operation of Django's RedisCache, wrapped to notice Redis failing.
-    add = _fail_fast("add")
-    get = _fail_fast("get")
-    set = _fail_fast("set")
-    touch = _fail_fast("touch")
-    delete = _fail_fast("delete")
-    get_many = _fail_fast("get_many")
-    has_key = _fail_fast("has_key")
-    incr = _fail_fast("incr")
-    set_many = _fail_fast("set_many")
-    delete_many = _fail_fast("delete_many")
-    clear = _fail_fast("clear")
+        self.writer().publish(self.make_key("announcements"), key)
 
 
 ANNOUNCER_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.25}
@@ -156,8 +142,6 @@ class Announcements:
 
     def catch_up(self) -> bool:
         """Take every announcement that has arrived; True if none can have been missed."""
-        import redis
-
         if not self.lock.acquire(blocking=False):  # another thread is reading them
             return False
         try:
@@ -190,13 +174,13 @@ class RateLimitRedisCache(RedisCache):
     def add(self, *args: Any, **kwargs: Any) -> bool:
         try:
             return super().add(*args, **kwargs)
-        except (self._cache._lib.ConnectionError, self._cache._lib.TimeoutError):
+        except REDIS_FAILURES:
             return False
 
     def incr(self, *args: Any, **kwargs: Any) -> int:
         try:
             return super().incr(*args, **kwargs)
-        except (self._cache._lib.ConnectionError, self._cache._lib.TimeoutError) as error:
+        except REDIS_FAILURES as error:
             raise ValueError("Redis unavailable") from error
 
 
