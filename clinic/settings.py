@@ -191,7 +191,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     SESSION_FILE_PATH = Path(env("SESSION_DIR") or BASE_DIR / "sessions")
     SESSION_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
 else:
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    SESSION_ENGINE = "clinic.sessions"
 
 # A screening is usable for 24 hours; patients' sessions last that long and no longer.
 SESSION_COOKIE_AGE = 60 * 60 * 24

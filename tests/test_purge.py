@@ -116,7 +116,7 @@ def test_negative_days_are_refused():
 
 
 def test_expired_sessions_are_cleared(time_machine, client, settings):
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    settings.SESSION_ENGINE = "clinic.sessions"
     time_machine.move_to(NOW - timedelta(days=2), tick=False)
     session = client.session
     session["screening"] = {"id": 1}

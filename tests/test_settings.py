@@ -77,7 +77,7 @@ def test_redis_url_selects_the_redis_cache_but_never_redis_sessions():
     found = settings_with(
         REDIS_URL="redis://127.0.0.1:6379/4", DATABASE_URL="postgres://clinic@db.internal/clinic"
     )
-    assert found["session"] == "django.contrib.sessions.backends.db"
+    assert found["session"] == "clinic.sessions"
 
 
 @pytest.mark.parametrize(
