@@ -117,20 +117,20 @@ class BookingRequestAdminForm(forms.ModelForm):
         becomes_scheduled = scheduled and self.instance.status != BookingRequest.Status.SCHEDULED
         if when is None or not (becomes_scheduled or "appointment_at" in self.changed_data):
             return
-        treatments = (
-            BookingRequest.objects.filter(
-                email__iexact=cleaned.get("email") or self.instance.email,
-                status=BookingRequest.Status.TREATED,
-                appointment_at__isnull=False,
-            )
-            .exclude(pk=self.instance.pk)
-            .values_list("appointment_at", flat=True)
-        )
+        patients_sessions = BookingRequest.objects.filter(
+            email__iexact=cleaned.get("email") or self.instance.email,
+            appointment_at__isnull=False,
+        ).exclude(pk=self.instance.pk)
+
+        def times(status: str):
+            return patients_sessions.filter(status=status).values_list("appointment_at", flat=True)
+
         for message in scheduling.appointment_errors(
             appointment_at=when,
             now=timezone.now(),
             earliest=self.instance.earliest_booking_date,
-            treated_at=treatments,
+            treated_at=times(BookingRequest.Status.TREATED),
+            booked_at=times(BookingRequest.Status.SCHEDULED),
         ):
             self.add_error("appointment_at", message)
 

@@ -62,6 +62,21 @@ def recent_treatment_error(appointment_at: datetime, treated_at: Iterable[dateti
     return None
 
 
+def booked_session_error(appointment_at: datetime, booked_at: Iterable[datetime]) -> str | None:
+    """At least 28 days (TREATMENT_GAP) from any other session booked for the patient, before
+    or after it: a session not yet given counts as much as one that was."""
+    day = local_date(appointment_at)
+    for moment in booked_at:
+        booked_on = local_date(moment)
+        if abs(day - booked_on) < TREATMENT_GAP:
+            return (
+                f"This patient has another session booked on {_day(booked_on)}: sessions must "
+                f"be at least 28 days apart (on {_day(booked_on - TREATMENT_GAP)} or earlier, "
+                f"or on {_day(booked_on + TREATMENT_GAP)} or later)."
+            )
+    return None
+
+
 def opening_hours_error(moment: datetime) -> str | None:
     """Closed then, where staff have set opening hours (ClinicDetails in the admin)."""
     if ClinicDetails.get_solo().is_open_at(moment):
@@ -76,12 +91,14 @@ def appointment_errors(
     now: datetime,
     earliest: date | None,
     treated_at: Iterable[datetime],
+    booked_at: Iterable[datetime] = (),
 ) -> list[str]:
     """Every rule a new or moved appointment time breaks (an empty list when it may be booked)."""
     checks = (
         past_error(appointment_at, now),
         earliest_date_error(appointment_at, earliest),
         recent_treatment_error(appointment_at, treated_at),
+        booked_session_error(appointment_at, booked_at),
         opening_hours_error(appointment_at),
     )
     return [message for message in checks if message]

@@ -134,6 +134,32 @@ def test_scheduling_within_28_days_after_a_treatment_of_the_same_patient_is_refu
     assert schedule(admin_client, booking, at(2026, 3, 29, 9)).status_code == 302
 
 
+def test_scheduling_within_28_days_of_another_booked_session_is_refused_either_side(
+    admin_client,
+):
+    """Another request of the same patient is booked for 20 April: 23 March and 18 May are the
+    nearest days allowed, before and after it."""
+    other = make_booking(email="JANE@example.com")
+    assert schedule(admin_client, other, at(2026, 4, 20, 10)).status_code == 302
+    booking = make_booking()
+    for too_close in (at(2026, 3, 24, 10), at(2026, 5, 17, 10)):
+        response = schedule(admin_client, booking, too_close)
+        assert any(
+            "20 April 2026" in error and "23 March 2026" in error and "18 May 2026" in error
+            for error in field_errors(response)
+        )
+        booking.refresh_from_db()
+        assert booking.status == "new" and booking.appointment_at is None
+    assert schedule(admin_client, booking, at(2026, 5, 18, 9)).status_code == 302
+
+
+def test_a_cancelled_session_does_not_hold_its_day(admin_client):
+    other = make_booking(email="jane@example.com")
+    assert schedule(admin_client, other, at(2026, 4, 20, 10)).status_code == 302
+    BookingRequest.objects.filter(pk=other.pk).update(status="cancelled")
+    assert schedule(admin_client, make_booking(), at(2026, 4, 27, 10)).status_code == 302
+
+
 def test_someone_elses_treatment_does_not_count(admin_client):
     other = make_booking(email="someone@example.com")
     BookingRequest.objects.filter(pk=other.pk).update(
@@ -176,6 +202,10 @@ def test_rules_are_plain_functions():
     treated = [at(2026, 3, 1, 23, 30)]
     assert scheduling.recent_treatment_error(at(2026, 3, 29, 0, 5), treated) is None
     assert scheduling.recent_treatment_error(at(2026, 3, 28, 23, 55), treated)
+    booked = [at(2026, 4, 20, 23, 30)]
+    assert scheduling.booked_session_error(at(2026, 5, 18, 0, 5), booked) is None
+    assert scheduling.booked_session_error(at(2026, 3, 23, 23, 55), booked) is None
+    assert scheduling.booked_session_error(at(2026, 3, 24, 0, 5), booked)
     assert scheduling.earliest_date_error(at(2026, 3, 20, 0, 0), date(2026, 3, 20)) is None
     assert scheduling.past_error(NOW, NOW)
     # No opening hours known yet: the hook allows any time.
