@@ -94,7 +94,8 @@ def audit(url: str, cookie: str | None = None) -> dict:
         "failed": [
             audit_id
             for audit_id, result in report["audits"].items()
-            if result.get("score") is not None and result["score"] < 1
+            if result.get("score") is not None
+            and result["score"] < 1
             and result.get("scoreDisplayMode") in {"binary", "numeric"}
         ],
     }

@@ -494,8 +494,9 @@ class BookingRequestAdmin(admin.ModelAdmin):
     def mark_cancelled(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._set_status(request, queryset, BookingRequest.Status.CANCELLED)
 
-    @admin.action(description="Export selected requests as CSV (no health answers)",
-                  permissions=["view"])
+    @admin.action(
+        description="Export selected requests as CSV (no health answers)", permissions=["view"]
+    )
     def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
         today = timezone.localdate()
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -508,8 +509,9 @@ class BookingRequestAdmin(admin.ModelAdmin):
             writer.writerow([_csv_cell(value) for value in csv_row(booking, today)])
         return response
 
-    @admin.action(description="Erase all data of the selected requests' patients",
-                  permissions=["erase"])
+    @admin.action(
+        description="Erase all data of the selected requests' patients", permissions=["erase"]
+    )
     def erase_patients(self, request: HttpRequest, queryset: QuerySet):
         addresses = sorted({email.lower() for email in queryset.values_list("email", flat=True)})
         if request.POST.get("post") == "yes":
@@ -566,8 +568,9 @@ class BookingRequestAdmin(admin.ModelAdmin):
         return TemplateResponse(
             request,
             "admin/bookings/bookingrequest/phone_screener.html",
-            self._context(request, "Take a booking request by phone: screening", form=form,
-                          refused=refused),
+            self._context(
+                request, "Take a booking request by phone: screening", form=form, refused=refused
+            ),
         )
 
     def phone_details_view(self, request: HttpRequest) -> HttpResponse:
@@ -623,9 +626,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
             address = form.cleaned_data["email"].lower()
             if request.POST.get("post") == "yes":
                 self._erase(request, [address])
-                return HttpResponseRedirect(
-                    reverse(f"admin:{URL_NAME}_changelist")
-                )
+                return HttpResponseRedirect(reverse(f"admin:{URL_NAME}_changelist"))
             return self._erasure_confirmation(request, [address], selected=None)
         return TemplateResponse(
             request,

@@ -285,6 +285,7 @@ class BookingRequestForm(forms.Form):
                 )
         return cleaned
 
+
 class CanBookNoticeForm(forms.Form):
     """ "Email me when I can book", on the result page of a dated deferral."""
 

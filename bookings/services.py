@@ -126,7 +126,9 @@ def patient_data_counts(*, email: str) -> dict[str, int]:
         "screenings": len(ids),  # one screening per request
         "messages": Email.objects.filter(
             Q(clinic_message__booking_id__in=ids) | Q(pk__in=_emails_to(address))
-        ).distinct().count(),
+        )
+        .distinct()
+        .count(),
         "contact_log_entries": ContactLogEntry.objects.filter(booking_id__in=ids).count(),
     }
 
@@ -160,6 +162,7 @@ def patient_data_erase(*, email: str, by: AbstractBaseUser | None) -> ErasureRec
 # --- "Email me when I can book" -------------------------------------------------------------
 # The address lives in one place only: the outbox e-mail, scheduled for the earliest booking
 # date. send_due_messages deletes it once sent (or given up), and with it the address.
+
 
 def can_book_send_at(send_on: date) -> datetime:
     """When a "you can book" e-mail goes out: the morning of that day, in the clinic's zone."""

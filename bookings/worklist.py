@@ -64,9 +64,7 @@ def waited_in_words(created_at: datetime, today: date) -> str:
 
 def failing_email() -> Exists:
     """Whether the request has a message the mail server refused (as a subquery)."""
-    return Exists(
-        Message.objects.filter(booking=OuterRef("pk"), email__status__in=Message.FAILING)
-    )
+    return Exists(Message.objects.filter(booking=OuterRef("pk"), email__status__in=Message.FAILING))
 
 
 def week_bounds(today: date) -> tuple[datetime, datetime]:

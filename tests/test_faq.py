@@ -417,8 +417,16 @@ def test_aftercare_has_a_when_to_get_help_block_at_a_stable_anchor(client):
 
 @pytest.mark.parametrize(
     "sign",
-    ["redness that spreads", "heat", "swelling", "pus", "fever", "severe pain", "blisters",
-     "rash or hives"],
+    [
+        "redness that spreads",
+        "heat",
+        "swelling",
+        "pus",
+        "fever",
+        "severe pain",
+        "blisters",
+        "rash or hives",
+    ],
 )
 def test_help_block_lists_the_warning_signs(client, sign):
     assert sign in help_block_html(client)

@@ -154,7 +154,7 @@ def test_hit_shows_an_excerpt_with_the_matched_words_marked(client):
 
 def test_hit_links_to_the_question_and_names_its_category(client):
     content = main_html(search(client, "keloid"))
-    hit = content.split('<li>', 1)[1].split("</li>", 1)[0]
+    hit = content.split("<li>", 1)[1].split("</li>", 1)[0]
     assert '<a href="/faq/who-should-avoid-it/">Who should avoid Medical Microneedling?</a>' in hit
     assert "Suitability" in hit
 

@@ -26,7 +26,6 @@ from tests.screener_answers import ELIGIBLE_ANSWERS
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-
 def booking_details() -> dict[str, str]:
     return {
         "full_name": "Ada Patient",
