@@ -24,7 +24,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from post_office.models import STATUS
 
 from bookings import scheduling
-from bookings.appointments import booking_staff_change_apply
+from bookings.appointments import RECHECK_CHANGED, booking_staff_change_apply
 from bookings.forms import BookingRequestForm
 from bookings.models import (
     BookingRequest,
@@ -45,7 +45,7 @@ from screener.admin import reasons_list
 from screener.eligibility import Outcome, assess
 from screener.forms import ScreenerForm
 from screener.labels import AREA_LABELS, OUTCOME_LABELS, REASON_LABELS
-from screener.questions import answer_rows
+from screener.questions import RECHECK_QUESTIONS, answer_rows, question_rows
 from screener.services import screening_record
 from screener.session import answers_from_dict, answers_to_dict
 
@@ -340,6 +340,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
         "reasons_in_words",
         "earliest_booking_date",
         "answers_table",
+        "recheck_table",
         "consent_given_at",
         "consent_text_version",
     )
@@ -369,7 +370,11 @@ class BookingRequestAdmin(admin.ModelAdmin):
                         "outcome_label",
                         "reasons_in_words",
                         "earliest_booking_date",
-                        *(("answers_table",) if may_see_health_answers(request) else ()),
+                        *(
+                            ("answers_table", "recheck_table")
+                            if may_see_health_answers(request)
+                            else ()
+                        ),
                     )
                 },
             ),
@@ -381,7 +386,7 @@ class BookingRequestAdmin(admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         if may_see_health_answers(request):
             return fields
-        return tuple(name for name in fields if name != "answers_table")
+        return tuple(name for name in fields if name not in {"answers_table", "recheck_table"})
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -678,6 +683,20 @@ class BookingRequestAdmin(admin.ModelAdmin):
         rows = answer_rows(answers_from_dict(obj.answers))
         return format_html(
             "<table><tbody>{}</tbody></table>",
+            format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
+        )
+
+    @admin.display(description="Re-check before treatment")
+    def recheck_table(self, obj: BookingRequest) -> str:
+        """The answers the patient gave again 48 hours before, for the clinician who treats."""
+        if obj.recheck_done_at is None:
+            return "Not done yet"
+        changed = obj.recheck_result == RECHECK_CHANGED
+        rows = question_rows(answers_from_dict(obj.recheck_answers), RECHECK_QUESTIONS)
+        return format_html(
+            "<p>{} ({})</p><table><tbody>{}</tbody></table>",
+            "Changed: treatment may have to wait" if changed else "Clear: nothing has changed",
+            formats.date_format(timezone.localtime(obj.recheck_done_at), "DATETIME_FORMAT"),
             format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
         )
 

@@ -114,7 +114,13 @@ def answer_rows(answers: Answers) -> list[tuple[str, str]]:
     concerns = ", ".join(CONCERNS[c] for c in sorted(answers.concerns)) or "None given"
     rows = [("Area to be treated", AREAS[answers.area])]
     rows.append(("What you would like to improve", concerns))
-    for question in QUESTIONS:
+    return rows + question_rows(answers, QUESTIONS)
+
+
+def question_rows(answers: Answers, questions: tuple[Question, ...]) -> list[tuple[str, str]]:
+    """The yes/no questions' answers in words (with the date where one was asked)."""
+    rows = []
+    for question in questions:
         if question.date_name:
             when = getattr(answers, question.date_name)
             text = f"Yes, on {when:%B} {when.day}, {when.year}" if when else "No"

@@ -5,10 +5,15 @@ conditions; Clinicians (and superusers) also see the answers; who saw which requ
 is kept and shown read-only.
 """
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from bookings.models import HealthAnswersView
+from bookings.appointments import recheck_record
+from bookings.models import BookingRequest, HealthAnswersView
 from tests.booking_helpers import answers
 from tests.staff_helpers import verified_login
 from tests.test_booking_admin import change_url, form_data, make_booking, staff_in
@@ -121,3 +126,38 @@ def test_the_record_outlives_the_request():
     record = HealthAnswersView.objects.get()
     assert record.booking is None
     assert record.reference == booking.reference
+
+
+def rechecked_booking(**changes):
+    """A scheduled request whose patient answered the 48-hour re-check with `changes`."""
+    booking = make_booking()
+    BookingRequest.objects.filter(pk=booking.pk).update(
+        status="scheduled", appointment_at=timezone.now() + timedelta(days=2)
+    )
+    booking.refresh_from_db()
+    recheck_record(booking=booking, answers=answers(**changes))
+    return booking
+
+
+def test_clinicians_see_the_recheck_answers_with_the_screenings(clinician):
+    booking = rechecked_booking(infection=True)
+    html = clinician.get(change_url(booking)).content.decode()
+    recheck = html[html.index("Changed: treatment may have to wait") :]
+    recheck = recheck[: recheck.index("</table>")]
+    assert re.search(r"A skin infection in or near the area now[^<]*</th><td>Yes</td>", recheck)
+    assert "Ever had cold sores" not in recheck  # not a question the re-check asks
+    assert HealthAnswersView.objects.filter(booking=booking).count() == 1
+
+
+def test_clinicians_see_when_the_recheck_is_not_done(clinician):
+    booking = make_booking()
+    html = clinician.get(change_url(booking)).content.decode()
+    assert "Re-check before treatment" in html and "Not done yet" in html
+
+
+def test_front_desk_never_see_the_recheck_answers(front_desk):
+    booking = rechecked_booking(infection=True)
+    html = front_desk.get(change_url(booking)).content.decode()
+    assert "Re-check before treatment" not in html
+    assert "Changed: treatment may have to wait" not in html
+    assert not HealthAnswersView.objects.exists()
