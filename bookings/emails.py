@@ -12,6 +12,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from post_office import mail
+from post_office.models import Attachment
 
 from bookings.models import BookingRequest, Message
 from bookings.stop import STOP_GROUPS, is_stopped, stop_url
@@ -101,3 +102,14 @@ def queue_can_book_email(*, to: str, send_on: date, send_at: datetime) -> Messag
         send_at=send_at,
         stop_group="can_book",
     )
+
+
+def orphaned_attachments_delete() -> int:
+    """Delete the calendar files that no e-mail refers to any more, rows and files: post-office
+    keeps an attachment when its e-mails are deleted. Returns how many went."""
+    deleted = 0
+    for attachment in Attachment.objects.filter(emails=None):
+        attachment.file.delete(save=False)
+        attachment.delete()
+        deleted += 1
+    return deleted

@@ -11,7 +11,11 @@ from django.utils import timezone
 from post_office.models import STATUS as EMAIL_STATUS
 from post_office.models import Email
 
-from bookings.emails import queue_booking_emails, queue_can_book_email
+from bookings.emails import (
+    orphaned_attachments_delete,
+    queue_booking_emails,
+    queue_can_book_email,
+)
 from bookings.models import BookingRequest, ContactLogEntry, ErasureRecord, Message
 from bookings.stop import address_hash
 from screener.eligibility import Answers, Reason, Result
@@ -150,6 +154,8 @@ def patient_data_erase(*, email: str, by: AbstractBaseUser | None) -> ErasureRec
         requests, screenings = booking_requests_delete(
             requests=BookingRequest.objects.filter(pk__in=ids)
         )
+        # Files are not rolled back with the database: delete them once this has committed.
+        transaction.on_commit(orphaned_attachments_delete)
         return ErasureRecord.objects.create(
             erased_by=by,
             requests=requests,

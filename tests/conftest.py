@@ -7,8 +7,12 @@ from django.test import override_settings
 
 @pytest.fixture(autouse=True, scope="session")
 def _session_files(tmp_path_factory):
-    """The suite's sessions (files, on SQLite) in a folder of its own, not the checkout's."""
-    with override_settings(SESSION_FILE_PATH=str(tmp_path_factory.mktemp("sessions"))):
+    """The suite's sessions (files, on SQLite) and uploaded files (the outbox's calendar
+    attachments) in folders of their own, not the checkout's."""
+    with override_settings(
+        SESSION_FILE_PATH=str(tmp_path_factory.mktemp("sessions")),
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+    ):
         yield
 
 

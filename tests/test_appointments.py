@@ -12,16 +12,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.utils import timezone
 from icalendar import Calendar
-from post_office.models import Email
+from post_office.models import Attachment, Email
 
 from bookings import scheduling
 from bookings.appointments import appointment_token, treatment_record
 from bookings.models import BookingRequest, Message, MessageStop
+from bookings.services import patient_data_erase
 from screener.eligibility import Concern
 from tests.appointment_helpers import (  # noqa: F401 (fixture)
     admin_form,
@@ -712,3 +714,41 @@ def test_privacy_notice_lists_every_message_to_patients_with_how_to_stop_it(clie
         listed = "aftercare" if kind in aftercare else kind.value
         assert f'data-message-kind="{listed}"' in page, kind
     assert page.count("How to stop it:") == page.count("data-message-kind=")
+
+
+# --- Calendar files ---------------------------------------------------------------------------
+
+
+def calendar_files() -> list[str]:
+    return [attachment.file.name for attachment in Attachment.objects.all()]
+
+
+def test_erasing_the_patient_deletes_their_calendar_file_too(
+    admin_client, django_capture_on_commit_callbacks
+):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20))
+    [name] = calendar_files()
+    assert default_storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        patient_data_erase(email="jane@example.com", by=None)
+
+    assert not Attachment.objects.exists()
+    assert not default_storage.exists(name)
+
+
+def test_purge_deletes_the_calendar_files_of_moved_appointments_only(admin_client):
+    """Moving an appointment replaces its unsent confirmation: post-office keeps the old
+    calendar file until the nightly purge, which keeps the current one."""
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20))
+    [old] = calendar_files()
+    schedule(admin_client, booking, at(2026, 3, 27))
+    current = [name for name in calendar_files() if name != old]
+    assert len(current) == 1 and Attachment.objects.filter(emails=None).count() == 1
+
+    call_command("purge_old_bookings", stdout=StringIO())
+
+    assert calendar_files() == current
+    assert not default_storage.exists(old) and default_storage.exists(current[0])

@@ -2,7 +2,7 @@
 
 A request whose preferred date is still ahead is kept, however old. Anonymous screenings that
 never became a booking hold no personal data and are kept as statistics. Expired sessions
-(which may hold screening answers) are cleared too.
+(which may hold screening answers) are cleared too, and calendar files whose e-mails are gone.
 """
 
 from datetime import timedelta
@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from bookings.emails import orphaned_attachments_delete
 from bookings.models import BookingRequest
 from bookings.services import booking_requests_delete
 
@@ -35,8 +36,10 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timedelta(days=days)
         old = BookingRequest.objects.past_retention(cutoff, timezone.localdate())
         requests_deleted, screenings_deleted = booking_requests_delete(requests=old)
+        attachments_deleted = orphaned_attachments_delete()
         call_command("clearsessions")
         self.stdout.write(
             f"Deleted {requests_deleted} booking requests and {screenings_deleted} screenings "
-            f"older than {days} days. Cleared expired sessions."
+            f"older than {days} days, and {attachments_deleted} calendar files no e-mail "
+            "refers to. Cleared expired sessions."
         )
