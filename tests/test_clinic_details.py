@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from bookings.models import BookingRequest, Message
 from bookings.scheduling import opening_hours_error
-from clinic.context_processors import DETAILS_CACHE_KEY, clinic_details
 from clinic.models import ClinicDetails, OpeningHours
+from clinic.selectors import DETAILS_CACHE_KEY, clinic_details
 from tests.booking_helpers import booking_data, screen
 from tests.test_booking_admin import make_booking
 
@@ -62,12 +62,12 @@ def admin_form(**changes) -> dict[str, str]:
 def test_the_settings_only_seed_the_record(settings):
     """CLINIC_* apply until the record exists and are its defaults; after that the record wins."""
     settings.CLINIC_PHONE = "(555) 010-1111"
-    assert clinic_details()["phone"] == "(555) 010-1111"
+    assert clinic_details().phone == "(555) 010-1111"
     assert not ClinicDetails.objects.exists()  # reading a page writes nothing
     assert ClinicDetails.get_solo().phone == "(555) 010-1111"  # first opened in the admin
     settings.CLINIC_PHONE = "(555) 010-2222"
     cache.clear()
-    assert clinic_details()["phone"] == "(555) 010-1111"
+    assert clinic_details().phone == "(555) 010-1111"
 
 
 def test_details_are_read_through_the_shared_cache(settings, django_assert_num_queries):
@@ -75,7 +75,7 @@ def test_details_are_read_through_the_shared_cache(settings, django_assert_num_q
     ClinicDetails.get_solo()
     with django_assert_num_queries(1):
         clinic_details()
-    assert cache.get(DETAILS_CACHE_KEY)["name"] == settings.CLINIC_NAME
+    assert cache.get(DETAILS_CACHE_KEY).name == settings.CLINIC_NAME
     with django_assert_num_queries(0):
         clinic_details()
 
@@ -85,9 +85,9 @@ def test_saving_drops_the_cached_copy():
     details = ClinicDetails.get_solo()
     details.phone = "(555) 010-3333"
     details.save()
-    assert clinic_details()["phone"] == "(555) 010-3333"
+    assert clinic_details().phone == "(555) 010-3333"
     set_hours(days=[0])
-    assert clinic_details()["opening_hours"] == [(0, time(9), time(17))]
+    assert clinic_details().opening_times.on(0) == [(time(9), time(17))]
 
 
 def test_an_admin_edit_shows_at_once_on_a_cached_page(admin_client, client):
