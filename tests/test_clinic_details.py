@@ -5,6 +5,7 @@ replies are edited in the admin; the CLINIC_* settings only seed them. The booki
 only days and times the clinic is open, once staff have set opening hours.
 """
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,6 +79,16 @@ def test_details_are_read_through_the_shared_cache(settings, django_assert_num_q
     assert cache.get(DETAILS_CACHE_KEY).name == settings.CLINIC_NAME
     with django_assert_num_queries(0):
         clinic_details()
+
+
+def test_the_details_are_a_frozen_copy_for_every_reader(settings):
+    """Domain code, templates and e-mails read the same plain values; none can change them."""
+    details = clinic_details()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        details.phone = "(555) 010-9999"  # type: ignore[misc]
+    assert details.phone == settings.CLINIC_PHONE
+    assert details.phone_link == "".join(ch for ch in settings.CLINIC_PHONE if ch.isdigit())
+    assert not details.opening_times.is_set
 
 
 def test_saving_drops_the_cached_copy():
