@@ -1,5 +1,8 @@
 # The two commands a newcomer needs: `make run` and `make test`. Both create .venv themselves.
 PYTHON ?= python3
+# Where `make run` listens: `make run PORT=8200`, or HOST=0.0.0.0 for other machines.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -19,7 +22,7 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-test
 	bash scripts/ensure-chromium.sh

@@ -22,7 +22,7 @@ from post_office.models import STATUS, Email
 
 from bookings.emails import queue_email
 from bookings.models import BookingRequest, Message
-from clinic.context_processors import clinic_details
+from clinic.selectors import clinic_details
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
 from screener.session import answers_from_dict, answers_to_dict
 
@@ -126,7 +126,7 @@ def appointment_ics(booking: BookingRequest) -> bytes:
     """An iCalendar event: when, where, the reference and the clinic's phone. No health data."""
     clinic = clinic_details()
     calendar = Calendar()
-    calendar.add("prodid", f"-//{clinic['name']}//Appointments//EN")
+    calendar.add("prodid", f"-//{clinic.name}//Appointments//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
@@ -134,12 +134,12 @@ def appointment_ics(booking: BookingRequest) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", booking.appointment_at)
     event.add("dtend", booking.appointment_at + APPOINTMENT_LENGTH)
-    event.add("summary", f"Appointment at {clinic['name']}")
-    event.add("location", f"{clinic['name']}, {clinic['address']}")
+    event.add("summary", f"Appointment at {clinic.name}")
+    event.add("location", f"{clinic.name}, {clinic.address}")
     event.add(
         "description",
         f"Reference {booking.reference}. To change or cancel: {appointment_url(booking)} "
-        f"or call {clinic['phone']}.",
+        f"or call {clinic.phone}.",
     )
     calendar.add_component(event)
     # RFC 5545 wants a VTIMEZONE for the TZID the local times carry.

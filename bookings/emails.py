@@ -16,7 +16,7 @@ from post_office.models import Attachment
 
 from bookings.models import BookingRequest, Message
 from bookings.stop import STOP_GROUPS, is_stopped, stop_url
-from clinic.context_processors import clinic_details
+from clinic.selectors import clinic_details
 
 
 def queue_email(
@@ -37,7 +37,7 @@ def queue_email(
     """
     clinic = clinic_details()
     context = {"clinic": clinic, "site_url": settings.SITE_URL, **context}
-    headers = {"Reply-To": clinic["email"]}
+    headers = {"Reply-To": clinic.email}
     if stop_group is not None:
         if is_stopped(group=stop_group, address=to):
             return None
@@ -66,7 +66,7 @@ def queue_booking_emails(booking: BookingRequest) -> None:
         "reference": booking.reference,
         "preferred_date": booking.preferred_date,
         "preferred_time": booking.get_preferred_time_display().lower(),
-        "contact_days": clinic["reply_working_days"],
+        "contact_days": clinic.reply_working_days,
         "aftercare_url": settings.SITE_URL + reverse("aftercare"),
         "admin_url": settings.SITE_URL + booking.get_absolute_url(),
     }
@@ -79,7 +79,7 @@ def queue_booking_emails(booking: BookingRequest) -> None:
     )
     queue_email(
         kind=Message.Kind.NEW_REQUEST,
-        to=clinic["email"],
+        to=clinic.email,
         template="booking_clinic",
         context=context,
         booking=booking,

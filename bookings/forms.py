@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from bookings.models import BookingRequest
-from clinic.context_processors import clinic_details
-from clinic.models import OpeningHours, OpeningTimes
+from clinic.models import OpeningHours
+from clinic.selectors import clinic_details
 from screener.forms import RadioGroup
 
 NOTES_MAX_LENGTH = 1000
@@ -149,7 +149,7 @@ class BookingRequestForm(forms.Form):
         date_widget = self.fields["preferred_date"].widget
         date_widget.attrs.update(min=self.first_date.isoformat(), max=self.last_date.isoformat())
         # Where staff have set opening hours, only the days and times the clinic is open.
-        self.opening = OpeningTimes.from_rows(clinic_details()["opening_hours"])
+        self.opening = clinic_details().opening_times
         open_days = (
             " We are open on "
             + _word_list(

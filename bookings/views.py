@@ -19,8 +19,8 @@ from bookings.services import (
     booking_request_create,
     can_book_notice_queue,
 )
-from clinic.context_processors import clinic_details
 from clinic.ratelimit import booking_rate, client_ip_key
+from clinic.selectors import clinic_details
 from screener import session as screening_session
 from screener.eligibility import Outcome
 from screener.labels import AREA_LABELS
@@ -92,7 +92,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
             "reference": booking.reference,
             "area_label": AREA_LABELS.get(booking.screening.area, ""),
             "booked": screening_session.load_booked_result(request.session),
-            "contact_days": clinic_details()["reply_working_days"],
+            "contact_days": clinic_details().reply_working_days,
         },
     )
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from bookings.models import BookingRequest, Message
-from clinic.context_processors import clinic_details
+from clinic.selectors import clinic_details
 from screener.eligibility import REASON_OUTCOME, Outcome
 from screener.labels import OUTCOME_LABELS, REASON_LABELS
 from screener.models import Screening
@@ -35,7 +35,7 @@ def working_days_between(start: date, end: date) -> int:
 
 def reply_days() -> int:
     """The front desk's promise: a reply within this many working days (clinic details)."""
-    return clinic_details()["reply_working_days"]
+    return clinic_details().reply_working_days
 
 
 def is_overdue(waited: int) -> bool:

@@ -8,10 +8,16 @@
    between processes, and never left without an expiry.
 4. Redis: values read on every request but rarely changed (the public pages' version) are kept
    in each process's memory, and every change is announced on a Redis channel.
+5. Files: a write the disk refuses (full) reads, for rate limits, as "no count", like Redis
+   failing.
+
+And, for whoever uses a cache: a failure logged at most once per request (a dead or full cache
+fails every call), and invalidations the cache refused retried until it takes them.
 """
 
 import fcntl
 import functools
+import logging
 import os
 import re
 import threading
@@ -23,6 +29,8 @@ from typing import Any
 import redis
 from django.core.cache.backends.filebased import FileBasedCache as DjangoFileBasedCache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+
+logger = logging.getLogger(__name__)
 
 FAIL_FAST_SECONDS = 5
 REDIS_FAILURES = (redis.ConnectionError, redis.TimeoutError)
@@ -175,12 +183,14 @@ class RateLimitRedisCache(RedisCache):
         try:
             return super().add(*args, **kwargs)
         except REDIS_FAILURES:
+            log_cache_failure("Rate limits unavailable: not counted")
             return False
 
     def incr(self, *args: Any, **kwargs: Any) -> int:
         try:
             return super().incr(*args, **kwargs)
         except REDIS_FAILURES as error:
+            log_cache_failure("Rate limits unavailable: not counted")
             raise ValueError("Redis unavailable") from error
 
 
@@ -206,3 +216,70 @@ class FileBasedCache(DjangoFileBasedCache):
     def incr(self, *args: Any, **kwargs: Any) -> int:
         with self.exclusive():
             return super().incr(*args, **kwargs)
+
+
+class RateLimitFileBasedCache(FileBasedCache):
+    """For django-ratelimit only: a write the disk refuses (full, say) reads as "no count", so
+    RATELIMIT_FAIL_OPEN accepts the form, as when Redis fails. Refusing instead would turn a
+    full disk into every patient's form refused, which a flood the limit guards against cannot
+    do worse than."""
+
+    def add(self, *args: Any, **kwargs: Any) -> bool:
+        try:
+            return super().add(*args, **kwargs)
+        except OSError:
+            log_cache_failure("Rate limits unavailable: not counted")
+            return False
+
+    def incr(self, *args: Any, **kwargs: Any) -> int:
+        try:
+            return super().incr(*args, **kwargs)
+        except OSError as error:
+            log_cache_failure("Rate limits unavailable: not counted")
+            raise ValueError("Cache unavailable") from error
+
+
+# --- Failures, for whoever uses a cache ----------------------------------------------------------
+
+_this_request = threading.local()
+
+
+def log_cache_failure(message: str, *args: Any) -> None:
+    """Log the exception being handled, unless a cache failure was logged already during this
+    request: a dead Redis or a full disk fails every call, and one line says as much."""
+    if getattr(_this_request, "logged", False):
+        return
+    _this_request.logged = True
+    logger.warning(message, *args, exc_info=True)
+
+
+# Invalidations the cache refused, in order, until it takes them: while a cache holds a copy
+# the change made stale, it must be dropped as soon as the cache answers again.
+_unfinished: dict[Callable[[], None], None] = {}
+
+
+def invalidate(operation: Callable[[], None], what: str) -> None:
+    """Run `operation` (idempotent: it drops or replaces cached copies). If the cache fails,
+    log it and run it again before each request this process serves, until it succeeds."""
+    try:
+        operation()
+    except Exception:
+        log_cache_failure("Cache unavailable: %s not invalidated; retried later", what)
+        _unfinished[operation] = None
+
+
+def retry_invalidations() -> None:
+    for operation in list(_unfinished):
+        try:
+            operation()
+        except Exception:
+            return  # still failing: the rest wait too, so they keep their order
+        _unfinished.pop(operation, None)
+
+
+def new_request(**kwargs: Any) -> None:
+    """request_started: a new request may log a cache failure again, and finishes first any
+    invalidation the cache refused before."""
+    _this_request.logged = False
+    if _unfinished:
+        retry_invalidations()

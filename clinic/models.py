@@ -2,7 +2,7 @@
 
 ClinicDetails is one record (django-solo). The CLINIC_* settings only seed it: they are the
 defaults when the record is first created. Pages and e-mails read it through
-clinic.context_processors.clinic_details(), which keeps a copy in the shared cache.
+clinic.selectors.clinic_details(), which keeps a copy in the shared cache.
 """
 
 from collections.abc import Iterable

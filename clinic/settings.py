@@ -79,7 +79,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "clinic.middleware.PublicPageCacheMiddleware",
+    "clinic.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     # A NUL byte in a query string or form is refused (400) before any view or query sees it.
     "clinic.middleware.RejectNulBytesMiddleware",
@@ -174,7 +174,8 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         }
     }
-    CACHES["ratelimit"] = CACHES["default"]
+    # The same files, but a disk that refuses a write fails open too (clinic/cache.py).
+    CACHES["ratelimit"] = {**CACHES["default"], "BACKEND": "clinic.cache.RateLimitFileBasedCache"}
 
 # This process's own memory, for what is the same everywhere and may go with the process (the
 # blank screener form): never stale after a deploy, which restarts the processes.

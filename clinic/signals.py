@@ -1,4 +1,4 @@
-"""Audit log of staff sign-ins, and what follows an edit of the clinic's details.
+"""Audit log of staff sign-ins, and the clinic's details' cached copy dropped on every edit.
 
 Sign-ins: who, from where, and whether it worked. Never the password.
 
@@ -44,12 +44,11 @@ def log_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 
 
 def clinic_details_changed(sender: Any, **kwargs: Any) -> None:
-    """The clinic's details are on every page and e-mail: every process shows the edit at once."""
-    from clinic.context_processors import forget_clinic_details
-    from clinic.middleware import invalidate_public_pages
+    """The clinic's details are in every e-mail and page: every process shows the edit at once.
+    (The cached pages are made stale by clinic.page_cache, connected after this.)"""
+    from clinic.selectors import forget_clinic_details
 
     forget_clinic_details()
-    invalidate_public_pages()
 
 
 def connect_clinic_details() -> None:

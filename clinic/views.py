@@ -17,8 +17,8 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from clinic.context_processors import clinic_details
-from clinic.middleware import public_page
+from clinic.page_cache import public_page
+from clinic.selectors import clinic_details
 from faq.models import HelpBlock, Question, RecoveryStage
 
 logger = logging.getLogger(__name__)

@@ -3,7 +3,7 @@ search's synonyms; and, read-only, the searches that found nothing.
 
 Every model keeps its edit history (django-simple-history), with a revert from the History
 page. Publish/unpublish actions save each object in turn rather than with a bulk update, so
-that each change is recorded in the history and clears the public page cache (faq/signals.py).
+that each change is recorded in the history and clears the public page cache (clinic/page_cache.py).
 """
 
 from django.contrib import admin, messages

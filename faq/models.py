@@ -7,6 +7,7 @@ save and stored next to it, so that pages never render Markdown while a patient 
 """
 
 import re
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +17,9 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from faq.markdown import render_markdown
+
+if TYPE_CHECKING:
+    from clinic.selectors import ClinicDetails
 
 MARKDOWN_HELP = (
     "Markdown: a blank line starts a new paragraph, lines starting with “- ” make a list, "
@@ -216,16 +220,16 @@ class HelpBlock(models.Model):
     def get_absolute_url(self) -> str:
         return f"{reverse('aftercare')}#{self.anchor}"
 
-    def body_html(self, clinic: dict[str, str]) -> str:
+    def body_html(self, clinic: "ClinicDetails") -> str:
         """The body as sanitised HTML, with {phone}, {email} and {clinic} filled in.
 
         The placeholders become Markdown before rendering, so whatever the settings hold, the
         result passes through the same sanitiser as everything staff write.
         """
         values = {
-            "{phone}": f"[{_markdown_text(clinic['phone'])}](tel:{clinic['phone_link']})",
-            "{email}": f"[{_markdown_text(clinic['email'])}](mailto:{clinic['email']})",
-            "{clinic}": _markdown_text(clinic["name"]),
+            "{phone}": f"[{_markdown_text(clinic.phone)}](tel:{clinic.phone_link})",
+            "{email}": f"[{_markdown_text(clinic.email)}](mailto:{clinic.email})",
+            "{clinic}": _markdown_text(clinic.name),
         }
         text = re.sub(r"\{(?:phone|email|clinic)\}", lambda m: values[m.group(0)], self.body)
         return render_markdown(text)

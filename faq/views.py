@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from clinic.middleware import public_page
+from clinic.page_cache import public_page
 from faq import search
 from faq.models import Category, Question
 

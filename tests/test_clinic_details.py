@@ -5,6 +5,7 @@ replies are edited in the admin; the CLINIC_* settings only seed them. The booki
 only days and times the clinic is open, once staff have set opening hours.
 """
 
+import dataclasses
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,8 +15,8 @@ from django.utils import timezone
 
 from bookings.models import BookingRequest, Message
 from bookings.scheduling import opening_hours_error
-from clinic.context_processors import DETAILS_CACHE_KEY, clinic_details
 from clinic.models import ClinicDetails, OpeningHours
+from clinic.selectors import DETAILS_CACHE_KEY, clinic_details
 from tests.booking_helpers import booking_data, screen
 from tests.test_booking_admin import make_booking
 
@@ -62,12 +63,12 @@ def admin_form(**changes) -> dict[str, str]:
 def test_the_settings_only_seed_the_record(settings):
     """CLINIC_* apply until the record exists and are its defaults; after that the record wins."""
     settings.CLINIC_PHONE = "(555) 010-1111"
-    assert clinic_details()["phone"] == "(555) 010-1111"
+    assert clinic_details().phone == "(555) 010-1111"
     assert not ClinicDetails.objects.exists()  # reading a page writes nothing
     assert ClinicDetails.get_solo().phone == "(555) 010-1111"  # first opened in the admin
     settings.CLINIC_PHONE = "(555) 010-2222"
     cache.clear()
-    assert clinic_details()["phone"] == "(555) 010-1111"
+    assert clinic_details().phone == "(555) 010-1111"
 
 
 def test_details_are_read_through_the_shared_cache(settings, django_assert_num_queries):
@@ -75,9 +76,19 @@ def test_details_are_read_through_the_shared_cache(settings, django_assert_num_q
     ClinicDetails.get_solo()
     with django_assert_num_queries(1):
         clinic_details()
-    assert cache.get(DETAILS_CACHE_KEY)["name"] == settings.CLINIC_NAME
+    assert cache.get(DETAILS_CACHE_KEY).name == settings.CLINIC_NAME
     with django_assert_num_queries(0):
         clinic_details()
+
+
+def test_the_details_are_a_frozen_copy_for_every_reader(settings):
+    """Domain code, templates and e-mails read the same plain values; none can change them."""
+    details = clinic_details()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        details.phone = "(555) 010-9999"  # type: ignore[misc]
+    assert details.phone == settings.CLINIC_PHONE
+    assert details.phone_link == "".join(ch for ch in settings.CLINIC_PHONE if ch.isdigit())
+    assert not details.opening_times.is_set
 
 
 def test_saving_drops_the_cached_copy():
@@ -85,9 +96,9 @@ def test_saving_drops_the_cached_copy():
     details = ClinicDetails.get_solo()
     details.phone = "(555) 010-3333"
     details.save()
-    assert clinic_details()["phone"] == "(555) 010-3333"
+    assert clinic_details().phone == "(555) 010-3333"
     set_hours(days=[0])
-    assert clinic_details()["opening_hours"] == [(0, time(9), time(17))]
+    assert clinic_details().opening_times.on(0) == [(time(9), time(17))]
 
 
 def test_an_admin_edit_shows_at_once_on_a_cached_page(admin_client, client):

@@ -1,4 +1,4 @@
-"""The public page cache (clinic.middleware.PublicPageCacheMiddleware).
+"""The public page cache (clinic.page_cache.PublicPageCacheMiddleware).
 
 A page that is the same for everyone is served from cache without running its view, and stops
 being served the moment content changes; anything personal (a cookie, a session, a CSRF token,
@@ -22,7 +22,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 
 from clinic import urls as clinic_urls
-from clinic.middleware import (
+from clinic.page_cache import (
     PAGE_KEY_PREFIX,
     PAGES_VERSION_KEY,
     PublicPageCacheMiddleware,
