@@ -279,8 +279,12 @@ POST_OFFICE = {
     "LOG_LEVEL": 1,  # failures only
     "THREADS_PER_PROCESS": 1,
     "MESSAGE_ID_ENABLED": True,
+    # One e-mail per batch: each is marked sent as soon as the server took it, so a run killed
+    # mid-send leaves only unsent e-mails to the next run.
+    "BATCH_SIZE": 1,
 }
-OUTBOX_LOCK_FILE = env("OUTBOX_LOCK_FILE") or str(BASE_DIR / "send_due_messages")
+# SQLite only (PostgreSQL uses an advisory lock): the file send_due_messages locks.
+OUTBOX_LOCK_FILE = env("OUTBOX_LOCK_FILE") or str(BASE_DIR / "send_due_messages.lock")
 # Files kept by the site: the outbox's attachments (calendar files).
 MEDIA_ROOT = env("MEDIA_ROOT") or BASE_DIR / "media"
 

@@ -7,11 +7,12 @@ from django.test import override_settings
 
 @pytest.fixture(autouse=True, scope="session")
 def _session_files(tmp_path_factory):
-    """The suite's sessions (files, on SQLite) and uploaded files (the outbox's calendar
-    attachments) in folders of their own, not the checkout's."""
+    """The suite's sessions (files, on SQLite), uploaded files (the outbox's calendar
+    attachments) and the outbox's lock in folders of their own, not the checkout's."""
     with override_settings(
         SESSION_FILE_PATH=str(tmp_path_factory.mktemp("sessions")),
         MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        OUTBOX_LOCK_FILE=str(tmp_path_factory.mktemp("outbox") / "send_due_messages.lock"),
     ):
         yield
 
