@@ -5,6 +5,8 @@ address, signed; never the address itself. A stop is checked when a message is q
 the group's messages already waiting in the outbox are deleted (so never sent).
 """
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
@@ -38,11 +40,19 @@ GROUP_OF_KIND: dict[str, str] = {
 STOP_SALT = "bookings.stop"
 
 
-def address_hash(address: str) -> str:
-    """A keyed hash of an e-mail address (case-insensitive): equal addresses, equal hashes."""
+def address_hash(address: str, *, secret: str | None = None) -> str:
+    """A keyed hash of an e-mail address (case-insensitive): equal addresses, equal hashes.
+    Keyed with SECRET_KEY unless `secret` is given."""
     return salted_hmac(
-        "bookings.stop.address", address.strip().lower(), algorithm="sha256"
+        "bookings.stop.address", address.strip().lower(), secret=secret, algorithm="sha256"
     ).hexdigest()
+
+
+def address_hashes(address: str) -> list[str]:
+    """The address's hash under SECRET_KEY, then under each of SECRET_KEY_FALLBACKS: a stop
+    recorded before the key was rotated carries one of the latter."""
+    fallbacks = [address_hash(address, secret=key) for key in settings.SECRET_KEY_FALLBACKS]
+    return [address_hash(address), *fallbacks]
 
 
 def stop_token(*, group: str, address: str) -> str:
@@ -66,7 +76,34 @@ def stop_url(*, group: str, address: str) -> str:
 
 
 def is_stopped(*, group: str, address: str) -> bool:
-    return MessageStop.objects.filter(address_hash=address_hash(address), group=group).exists()
+    hashes = address_hashes(address)
+    found = set(
+        MessageStop.objects.filter(address_hash__in=hashes, group=group).values_list(
+            "address_hash", flat=True
+        )
+    )
+    if found and hashes[0] not in found:
+        # Recorded under a key since rotated: record it under today's key too, so the stop
+        # outlives the old key's removal from SECRET_KEY_FALLBACKS.
+        MessageStop.objects.get_or_create(address_hash=hashes[0], group=group)
+    return bool(found)
+
+
+def stops_rekey(addresses: Iterable[str]) -> int:
+    """Record under SECRET_KEY every stop these addresses have under a fallback key (nightly,
+    from purge_old_bookings). Returns how many stops were re-keyed."""
+    if not settings.SECRET_KEY_FALLBACKS:
+        return 0
+    old_hashes = set(
+        MessageStop.objects.exclude(address_hash="").values_list("address_hash", flat=True)
+    )
+    rekeyed = 0
+    for address in set(addresses):
+        current, *fallbacks = address_hashes(address)
+        for stop in MessageStop.objects.filter(address_hash__in=old_hashes & set(fallbacks)):
+            _, created = MessageStop.objects.get_or_create(address_hash=current, group=stop.group)
+            rekeyed += created
+    return rekeyed
 
 
 def messages_stop(*, group: str, hashed_address: str) -> int:
@@ -81,7 +118,7 @@ def messages_stop(*, group: str, hashed_address: str) -> int:
         doomed = [
             email.pk
             for email in waiting.only("pk", "to")
-            if any(address_hash(to) == hashed_address for to in email.to)
+            if any(hashed_address in address_hashes(to) for to in email.to)
         ]
         Email.objects.filter(pk__in=doomed).delete()
     return len(doomed)

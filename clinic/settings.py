@@ -39,6 +39,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")
+# Earlier keys, newest first, while links signed with them may still be followed.
+SECRET_KEY_FALLBACKS = env("DJANGO_SECRET_KEY_FALLBACKS").split()
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 if DEBUG:
     SECRET_KEY = SECRET_KEY or "django-insecure-development-only-key-never-use-in-production-0123"

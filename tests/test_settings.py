@@ -25,6 +25,7 @@ print(json.dumps({
     "time_zone": settings.TIME_ZONE,
     "clinic_phone": settings.CLINIC_PHONE,
     "static_storage": settings.STORAGES["staticfiles"]["BACKEND"],
+    "secret_key_fallbacks": settings.SECRET_KEY_FALLBACKS,
 }))
 """
 
@@ -56,6 +57,12 @@ def test_with_nothing_set_the_site_runs_in_debug_on_sqlite_in_the_clinics_time_z
     assert found["cache"] == "clinic.cache.FileBasedCache"
     assert found["session"] == "django.contrib.sessions.backends.file"
     assert found["time_zone"] == "America/New_York"
+
+
+def test_earlier_secret_keys_come_from_django_secret_key_fallbacks():
+    assert settings_with()["secret_key_fallbacks"] == []
+    found = settings_with(DJANGO_SECRET_KEY_FALLBACKS=" key-of-june,x  key-of-march ")
+    assert found["secret_key_fallbacks"] == ["key-of-june,x", "key-of-march"]
 
 
 @pytest.mark.parametrize("debug", ["1", "0"])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from bookings.emails import orphaned_attachments_delete
 from bookings.models import BookingRequest
 from bookings.services import booking_requests_delete
+from bookings.stop import stops_rekey
 
 
 class Command(BaseCommand):
@@ -38,6 +39,8 @@ class Command(BaseCommand):
         requests_deleted, screenings_deleted = booking_requests_delete(requests=old)
         attachments_deleted = orphaned_attachments_delete()
         call_command("clearsessions")
+        # After a SECRET_KEY rotation: stops recorded under the old key are kept under the new.
+        stops_rekey(BookingRequest.objects.values_list("email", flat=True))
         self.stdout.write(
             f"Deleted {requests_deleted} booking requests and {screenings_deleted} screenings "
             f"older than {days} days, and {attachments_deleted} calendar files no e-mail "
