@@ -141,7 +141,7 @@ class Announcements:
     def __init__(self, url: str, channel: str) -> None:
         self.url = url
         self.channel = channel
-        self.pubsub = None
+        self.pubsub: redis.client.PubSub | None = None
         self.listening = False
         self.generation = 0  # counts announcements and lost connections
         self.known: dict[str, tuple[Any, int]] = {}

@@ -127,7 +127,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": env("SQLITE_PATH") or BASE_DIR / "db.sqlite3",
+            "NAME": env("SQLITE_PATH") or str(BASE_DIR / "db.sqlite3"),
             "CONN_MAX_AGE": 60,
         }
     }

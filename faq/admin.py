@@ -6,11 +6,19 @@ page. Publish/unpublish actions save each object in turn rather than with a bulk
 that each change is recorded in the history and clears the public page cache (clinic/page_cache.py).
 """
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.contrib import admin, messages
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class QuestionTotal(TypedDict):
+        question_total: int
 
 from faq.models import Category, HelpBlock, Question, RecoveryStage, SearchMiss, Synonym
 
@@ -50,7 +58,7 @@ class CategoryAdmin(SimpleHistoryAdmin):
         return super().get_queryset(request).annotate(question_total=Count("questions"))
 
     @admin.display(description="Questions", ordering="question_total")
-    def question_count(self, obj: Category) -> int:
+    def question_count(self, obj: "WithAnnotations[Category, QuestionTotal]") -> int:
         return obj.question_total
 
 

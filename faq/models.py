@@ -247,7 +247,7 @@ def _markdown_text(text: str) -> str:
 
 def split_terms(text: str) -> list[str]:
     """ "Accutane,  isotretinoin; Roaccutane" -> ["Accutane", "isotretinoin", "Roaccutane"]."""
-    terms = []
+    terms: list[str] = []
     for part in re.split(r"[,;\n]", text):
         term = " ".join(part.split())
         if term and term.casefold() not in {t.casefold() for t in terms}:

@@ -101,7 +101,8 @@ def render_result(
         # The course helps only a patient who can be treated, now or from a known date.
         "show_course": assessed.may_book,
         "dated_deferral": dated_deferral,
-        "notice_asked": dated_deferral
+        "notice_asked": earliest is not None
+        and dated_deferral
         and request.session.get(NOTICE_SESSION_KEY) == earliest.isoformat(),
     }
     if dated_deferral and notify_form is None:
