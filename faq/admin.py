@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     class QuestionTotal(TypedDict):
         question_total: int
 
+
 from faq.models import Category, HelpBlock, Question, RecoveryStage, SearchMiss, Synonym
 
 
