@@ -18,6 +18,8 @@ import os
 
 from gunicorn import glogging
 
+from clinic.logging import redact_tokens
+
 wsgi_app = "clinic.wsgi"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -47,7 +49,8 @@ class JsonLogger(glogging.Logger):
         status = resp.status
         status_code = int(status.split(None, 1)[0]) if isinstance(status, str) else status
         method = environ.get("REQUEST_METHOD", "")
-        path = environ.get("PATH_INFO", "")  # never QUERY_STRING: see the module docstring
+        # Never QUERY_STRING (see the module docstring), never a patient's link token.
+        path = redact_tokens(environ.get("PATH_INFO", ""))
         duration_ms = round(request_time.total_seconds() * 1000, 1)
         self.access_log.info(
             "%s %s %s %.1f ms",

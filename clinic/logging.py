@@ -8,14 +8,25 @@ fields, and a traceback is kept as its frames (file, line, function) without the
 
 import json
 import logging
+import re
 import traceback
 from datetime import UTC, datetime
 
 SAFE_EXTRA_FIELDS = ("status_code", "method", "path", "reference", "count", "event")
 
+# The secret in a patient's link (/appointment/<token>/…, /messages/<token>/stop/) opens their
+# appointment: logs keep the route and never the token.
+TOKEN_IN_PATH = re.compile(r"(/(?:appointment|messages)/)[^/\s?#\"']+")
+
+
+def redact_tokens(text: str) -> str:
+    return TOKEN_IN_PATH.sub(r"\1<token>", text)
+
 
 class ScrubRequestFilter(logging.Filter):
-    """Replace the request attached to a record by its method and path (no body, no query)."""
+    """Replace the request attached to a record by its method and path (no body, no query),
+    and take patients' link tokens out of the path and of the message ("Not Found: /appointment/…").
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         request = getattr(record, "request", None)
@@ -23,6 +34,14 @@ class ScrubRequestFilter(logging.Filter):
             record.method = getattr(request, "method", "")
             record.path = getattr(request, "path", "")
             record.request = None
+        if isinstance(getattr(record, "path", None), str):
+            record.path = redact_tokens(record.path)
+        if isinstance(record.msg, str):
+            record.msg = redact_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_tokens(arg) if isinstance(arg, str) else arg for arg in record.args
+            )
         return True
 
 

@@ -207,3 +207,41 @@ def test_gunicorn_logs_to_stderr_too():
     config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
     assert config["errorlog"] == "-"  # stderr, in gunicorn's terms
     assert config["accesslog"] == "/dev/stderr"  # "-" would be stdout
+
+
+# --- Patients' link tokens (a token copied from a log opens the appointment) -------------------
+
+
+@pytest.mark.django_db
+def test_a_link_token_never_reaches_the_log_only_its_route(site_log):
+    token = "Zq8-secret-link-token_5xY"
+    for path in (
+        f"/appointment/{token}/",
+        f"/appointment/{token}/check/",
+        f"/appointment/{token}/cancel/",
+        f"/messages/{token}/stop/",
+    ):
+        Client().get(path)
+    entries = site_log()
+    assert any(e["message"] == "Not Found: /appointment/<token>/check/" for e in entries)
+    assert any(e.get("path") == "/messages/<token>/stop/" for e in entries)
+    assert token not in "\n".join(json.dumps(e) for e in entries)
+
+
+def test_the_access_log_keeps_the_route_of_a_patients_link_not_its_token():
+    from gunicorn.config import Config
+
+    config_module = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    config = Config()
+    config.set("accesslog", "-")
+    logger = config_module["JsonLogger"](config)
+    buffer = io.StringIO()
+    for handler in logger.access_log.handlers:
+        handler.setStream(buffer)
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/appointment/Zq8-secret/check/"}
+    response = SimpleNamespace(status="302 Found", sent=0, headers=[])
+    logger.access(response, SimpleNamespace(headers=[]), environ, timedelta(milliseconds=2))
+
+    entry = json.loads(buffer.getvalue().strip().splitlines()[-1])
+    assert entry["path"] == "/appointment/<token>/check/"
+    assert "Zq8-secret" not in buffer.getvalue()
