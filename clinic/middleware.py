@@ -1,11 +1,35 @@
-"""Site-wide middleware: NUL bytes refused, the staff idle timeout. (The public page cache is
-clinic/page_cache.py.)"""
+"""Site-wide middleware: sessions that fail loudly, NUL bytes refused, the staff idle timeout.
+(The public page cache is clinic/page_cache.py.)"""
 
+import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from clinic.file_sessions import SessionStoreUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware; a session the store could not keep (a full or read-only
+    folder) gives the patient a page saying so (503) and the log an error, never a silent loss."""
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        try:
+            return super().process_response(request, response)
+        except SessionStoreUnavailable:
+            logger.error(
+                "Session store unavailable: a session could not be saved",
+                extra={"event": "session_store_unavailable", "path": request.path},
+            )
+            unavailable = render(request, "503.html", status=503)
+            unavailable["Retry-After"] = "300"
+            return unavailable
 
 
 class StaffSessionTimeoutMiddleware:

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A NUL byte in a query string or form is refused (400) before any view or query sees it.
     "clinic.middleware.RejectNulBytesMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "clinic.middleware.SessionMiddleware",  # Django's, with a clear 503 when sessions fail
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,7 +190,7 @@ CACHES["local"] = {
 # SQLite means one machine, where files are the cheapest shared store (README, "Performance");
 # any other database may serve several machines, so sessions go in it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    SESSION_ENGINE = "django.contrib.sessions.backends.file"
+    SESSION_ENGINE = "clinic.file_sessions"
     SESSION_FILE_PATH = Path(env("SESSION_DIR") or BASE_DIR / "sessions")
     SESSION_FILE_PATH.mkdir(mode=0o700, parents=True, exist_ok=True)
 else:

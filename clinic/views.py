@@ -1,6 +1,7 @@
 """Site pages that belong to no app: home, privacy notice, health check, error pages."""
 
 import logging
+from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
@@ -67,21 +68,32 @@ def privacy(request: HttpRequest) -> HttpResponse:
 @require_safe  # GET or HEAD: some load balancers check with HEAD
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """For the load balancer: 200 when the database and the cache answer, else 503.
+    """For the load balancer: 503 when this instance cannot serve patients (the database or the
+    session store fails), 200 otherwise; "degraded" when only the cache (Redis) fails, because
+    every page still works without it, more slowly.
 
     Says nothing of what failed or why: the details are in the logs.
     """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-        cache.set("healthz", "ok", 10)
-        healthy = cache.get("healthz") == "ok"
+        probe = import_module(settings.SESSION_ENGINE).SessionStore()
+        probe["healthz"] = True
+        probe.create()
+        probe.delete()
     except Exception:
         logger.exception("Health check failed")
-        healthy = False
-    return JsonResponse(
-        {"status": "ok" if healthy else "unavailable"}, status=200 if healthy else 503
-    )
+        return JsonResponse({"status": "unavailable"}, status=503)
+    try:
+        cache.set("healthz", "ok", 10)
+        cache_answers = cache.get("healthz") == "ok"
+    except Exception:
+        logger.exception("Health check: the cache fails")
+        cache_answers = False
+    else:
+        if not cache_answers:
+            logger.error("Health check: the cache does not keep what it is given")
+    return JsonResponse({"status": "ok" if cache_answers else "degraded"})
 
 
 def rate_limited(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

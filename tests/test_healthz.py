@@ -1,5 +1,6 @@
-"""GET /healthz, for the load balancer: 200 while the database and the cache answer, 503 when
-either fails, and never a word about what failed (that is for the logs)."""
+"""GET /healthz, for the load balancer: 503 when the instance cannot serve (the database or the
+session store fails), 200 otherwise ("degraded" when only the cache fails: every page still
+works without Redis), and never a word about what failed (that is for the logs)."""
 
 import logging
 
@@ -41,20 +42,42 @@ def test_a_failing_database_gives_503_without_details(client, monkeypatch, caplo
     assert ours[0].exc_info is not None  # the details go to the log, as the exception's type
 
 
-def test_a_failing_cache_gives_503_without_details(client, monkeypatch):
+def test_a_failing_cache_is_degraded_not_dead(client, monkeypatch):
+    """A load balancer must not take out every instance because Redis is down: pages still work."""
+
     def broken(*args, **kwargs):
         raise ConnectionError("Error 111 connecting to redis.internal:6379. Connection refused.")
 
     monkeypatch.setattr(cache, "set", broken)
     response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded"}
+    assert "redis.internal" not in response.content.decode()
+    assert client.get("/faq/").status_code == 200
+
+
+def test_a_cache_that_forgets_what_it_was_told_is_degraded(client, monkeypatch):
+    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded"}
+
+
+def test_a_session_store_that_cannot_write_gives_503(client, monkeypatch):
+    """Screenings live in sessions: an instance that cannot keep them cannot serve patients."""
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    def full(self, must_create=False):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "save", full)
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable"}
-    assert "redis.internal" not in response.content.decode()
-
-
-def test_a_cache_that_forgets_what_it_was_told_is_unhealthy(client, monkeypatch):
-    monkeypatch.setattr(cache, "get", lambda *args, **kwargs: None)
-    assert client.get("/healthz").status_code == 503
 
 
 def test_the_answer_is_never_a_cached_one(client, monkeypatch):
