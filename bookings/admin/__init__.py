@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from bookings.admin.requests import BookingRequestAdmin
 from bookings.models import BookingRequest, ErasureRecord, HealthAnswersView
+from clinic.admin_health import HealthLookupsRefused
 
 admin.site.register(BookingRequest, BookingRequestAdmin)
 
@@ -29,7 +30,7 @@ class ErasureRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(HealthAnswersView)
-class HealthAnswersViewAdmin(admin.ModelAdmin):
+class HealthAnswersViewAdmin(HealthLookupsRefused, admin.ModelAdmin):
     """Who saw which request's health answers, and when: read-only, for clinicians."""
 
     list_display = ("viewed_at", "username", "reference")

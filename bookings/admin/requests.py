@@ -27,13 +27,15 @@ from bookings.exports import csv_response
 from bookings.models import BookingRequest, ContactLogEntry, HealthAnswersView
 from bookings.services import booking_requests_set_status
 from bookings.worklist import failing_email, reply_days
-from clinic.admin_health import may_see_health_answers
+from clinic.admin_health import HealthLookupsRefused, may_see_health_answers
 
 # The patient's own entries: staff read them, never change them.
 PATIENT_FIELDS = ("full_name", "email", "phone", "preferred_date", "preferred_time", "notes")
 
 
-class BookingRequestAdmin(WorklistColumnsMixin, PhoneBookingMixin, ErasureMixin, admin.ModelAdmin):
+class BookingRequestAdmin(
+    HealthLookupsRefused, WorklistColumnsMixin, PhoneBookingMixin, ErasureMixin, admin.ModelAdmin
+):
     form = BookingRequestAdminForm
     inlines = (ContactLogInline, MessageInline)
     change_list_template = "admin/bookings/bookingrequest/change_list.html"
