@@ -238,3 +238,17 @@ class ClinicAdminSite(OTPAdminSite):
             "secret": readable_secret(device),
         }
         return TemplateResponse(request, self.enrolment_template, context)
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE), with Retry-After: the cool-off in
+    seconds, so a client (or a script) knows when to try again rather than hammering."""
+    from axes.helpers import get_cool_off
+    from django.conf import settings
+    from django.shortcuts import render
+
+    response = render(request, settings.AXES_LOCKOUT_TEMPLATE, status=429)
+    cool_off = get_cool_off(request)
+    if cool_off:
+        response["Retry-After"] = str(int(cool_off.total_seconds()))
+    return response

@@ -317,6 +317,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "clinic.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "clinic/login_locked.html"
+# The template, with Retry-After (the cool-off in seconds).
+AXES_LOCKOUT_CALLABLE = "clinic.admin_site.lockout_response"
 
 # django-otp: authenticator apps show the clinic's name beside the code.
 OTP_TOTP_ISSUER = CLINIC_NAME

@@ -54,6 +54,8 @@ def test_five_failed_logins_lock_that_username_from_that_address(client, staff_u
     locked = attempt(client, ATTACKER, "wrong password")
     assert locked.status_code == 429
     assert "Sign-in paused" in locked.content.decode()
+    # When to try again: the cool-off (AXES_COOLOFF_TIME, one hour), in seconds.
+    assert locked["Retry-After"] == "3600"
 
     again = attempt(Client(), ATTACKER, PASSWORD)
     assert again.status_code == 429

@@ -119,7 +119,8 @@ def test_the_log_is_read_only_for_clinicians(clinician):
 
 
 def test_the_record_outlives_the_request():
-    """Purging or erasing a request keeps the record of who saw it (the reference, no details)."""
+    """Purging a request keeps the record of who saw it (the reference, no details); an erasure
+    deletes it (tests/test_erasure_traces.py)."""
     booking = make_booking()
     HealthAnswersView.objects.create(booking=booking, reference=booking.reference, username="x")
     booking.delete()

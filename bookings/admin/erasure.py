@@ -1,0 +1,81 @@
+"""Erasure on request: of the selected requests' patients (an action), or by e-mail address
+(a page of its own), each after a confirmation saying what will go."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from bookings.admin.base import URL_NAME, AdminPagesMixin
+from bookings.services import patient_data_counts, patient_data_erase
+
+
+class ErasureForm(forms.Form):
+    email = forms.EmailField(
+        label="The patient's e-mail address",
+        help_text="Every request made with this address (in any capitals) is erased.",
+    )
+
+
+class ErasureMixin(AdminPagesMixin):
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("bookings.add_erasurerecord")
+
+    @admin.action(
+        description="Erase all data of the selected requests' patients", permissions=["erase"]
+    )
+    def erase_patients(self, request: HttpRequest, queryset: QuerySet):
+        addresses = sorted({email.lower() for email in queryset.values_list("email", flat=True)})
+        if request.POST.get("post") == "yes":
+            self._erase(request, addresses)
+            return None
+        return self._erasure_confirmation(
+            request, addresses, selected=list(queryset.values_list("pk", flat=True))
+        )
+
+    def erase_view(self, request: HttpRequest) -> HttpResponse:
+        """Erasure by e-mail address: the address, then a confirmation with what will go."""
+        if not self.has_erase_permission(request):
+            raise PermissionDenied
+        form = ErasureForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            address = form.cleaned_data["email"].lower()
+            if request.POST.get("post") == "yes":
+                self._erase(request, [address])
+                return HttpResponseRedirect(reverse(f"admin:{URL_NAME}_changelist"))
+            return self._erasure_confirmation(request, [address], selected=None)
+        return TemplateResponse(
+            request,
+            "admin/bookings/bookingrequest/erase.html",
+            self._context(request, "Erase a patient's data", form=form),
+        )
+
+    def _erasure_confirmation(
+        self, request: HttpRequest, addresses: list[str], selected: list[int] | None
+    ) -> HttpResponse:
+        patients = [(address, patient_data_counts(email=address)) for address in addresses]
+        return TemplateResponse(
+            request,
+            "admin/bookings/bookingrequest/erase_confirmation.html",
+            self._context(
+                request,
+                "Erase a patient's data: are you sure?",
+                patients=patients,
+                selected=selected,
+                action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+            ),
+        )
+
+    def _erase(self, request: HttpRequest, addresses: list[str]) -> None:
+        for address in addresses:
+            record = patient_data_erase(email=address, by=request.user)
+            self.message_user(
+                request,
+                f"Erased {record.requests} request(s), {record.screenings} screening(s), "
+                f"{record.messages} e-mail(s) and {record.contact_log_entries} contact log "
+                f"entr{'y' if record.contact_log_entries == 1 else 'ies'}.",
+                messages.SUCCESS,
+            )

@@ -1,0 +1,96 @@
+"""The forms of the request admin: the request itself and the contact log's entries."""
+
+from django import forms
+from django.contrib.admin import widgets
+from django.utils import timezone
+
+from bookings import scheduling
+from bookings.models import BookingRequest, ContactLogEntry
+
+PROPHYLAXIS_REQUIRED = (
+    "Tick this once antiviral prophylaxis has been arranged: a patient with a history of cold "
+    "sores cannot be marked scheduled before then."
+)
+
+
+class LabelledSplitDateTime(widgets.AdminSplitDateTime):
+    """The admin's date and time inputs, each named for screen readers (the admin's own
+    split widget labels them with plain text only)."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.widgets[0].attrs["aria-label"] = "Appointment date"
+        self.widgets[1].attrs["aria-label"] = "Appointment time"
+
+
+class BookingRequestAdminForm(forms.ModelForm):
+    class Meta:
+        model = BookingRequest
+        # The editable fields; ModelAdmin narrows them to those in the fieldsets.
+        fields = (
+            "status",
+            "staff_notes",
+            "antiviral_prophylaxis_arranged",
+            "appointment_at",
+            "needs_attention",
+        )
+        field_classes = {"appointment_at": forms.SplitDateTimeField}
+        widgets = {"appointment_at": LabelledSplitDateTime}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        reason = self.instance.get_attention_reason_display()
+        if "needs_attention" in self.fields and reason:
+            self.fields["needs_attention"].help_text = f"{reason}. Untick once it is dealt with."
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        self._clean_appointment(cleaned)
+        if (
+            cleaned.get("status") == BookingRequest.Status.SCHEDULED
+            and self.instance.needs_antiviral_prophylaxis
+            and not cleaned.get("antiviral_prophylaxis_arranged")
+        ):
+            self.add_error("antiviral_prophylaxis_arranged", PROPHYLAXIS_REQUIRED)
+        return cleaned
+
+    def _clean_appointment(self, cleaned: dict) -> None:
+        """bookings.scheduling's rules, for a new or moved appointment (a saved one may pass)."""
+        if "appointment_at" not in self.fields or "appointment_at" in self.errors:
+            return
+        scheduled = cleaned.get("status") == BookingRequest.Status.SCHEDULED
+        when = cleaned.get("appointment_at")
+        missing = scheduling.missing_time_error(scheduled=scheduled, appointment_at=when)
+        if missing:
+            self.add_error("appointment_at", missing)
+            return
+        becomes_scheduled = scheduled and self.instance.status != BookingRequest.Status.SCHEDULED
+        if when is None or not (becomes_scheduled or "appointment_at" in self.changed_data):
+            return
+        patients_sessions = BookingRequest.objects.filter(
+            email__iexact=cleaned.get("email") or self.instance.email,
+            appointment_at__isnull=False,
+        ).exclude(pk=self.instance.pk)
+
+        def times(status: str):
+            return patients_sessions.filter(status=status).values_list("appointment_at", flat=True)
+
+        for message in scheduling.appointment_errors(
+            appointment_at=when,
+            now=timezone.now(),
+            earliest=self.instance.earliest_booking_date,
+            treated_at=times(BookingRequest.Status.TREATED),
+            booked_at=times(BookingRequest.Status.SCHEDULED),
+        ):
+            self.add_error("appointment_at", message)
+
+
+class ContactLogEntryForm(forms.ModelForm):
+    class Meta:
+        model = ContactLogEntry
+        fields = ("what", "note")
+        # A table's inputs have no <label>: their column heading names them for screen readers.
+        widgets = {
+            "what": forms.Select(attrs={"aria-label": "What was done"}),
+            "note": forms.TextInput(attrs={"aria-label": "Note", "size": 40}),
+        }

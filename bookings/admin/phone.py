@@ -1,0 +1,115 @@
+"""Requests taken by the front desk on the phone: the screener's questions with the patient,
+then the request, under the same rules (and with the same e-mails) as the patient's own."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from bookings.admin.base import URL_NAME, AdminPagesMixin
+from bookings.forms import BookingRequestForm
+from bookings.services import ScreeningAlreadyBooked, booking_request_create
+from screener.eligibility import assess
+from screener.forms import ScreenerForm
+from screener.labels import AREA_LABELS, OUTCOME_LABELS, REASON_LABELS
+from screener.services import screening_record
+from screener.session import answers_from_dict, answers_to_dict
+
+# The staff session's key for a phone screening between its two steps.
+PHONE_SESSION_KEY = "phone_screening"
+
+
+class PhoneBookingForm(BookingRequestForm):
+    """The online booking form, for the front desk on the phone: no robot trap, and the
+    consent is the patient's, given by phone."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["website"]
+        self.fields["consent"].label = (
+            "The patient agreed on the phone to the privacy notice and to being contacted "
+            "about this request"
+        )
+        self.fields["email"].help_text = "The booking reference is sent to this address."
+        self.fields["phone"].help_text = ""
+
+
+class PhoneBookingMixin(AdminPagesMixin):
+    def has_phone_booking_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("bookings.add_bookingrequest")
+
+    def phone_screener_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 1: the screener's questions, answered with the patient, under the same rules."""
+        if not self.has_phone_booking_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = ScreenerForm(request.POST or None, today=today)
+        refused = None
+        if request.method == "POST" and form.is_valid():
+            answers = form.answers()
+            result = assess(answers, today)
+            # Recorded like any screening on the site: anonymous, for the statistics.
+            screening = screening_record(answers=answers, result=result)
+            if result.may_book:
+                request.session[PHONE_SESSION_KEY] = {
+                    "id": screening.pk,
+                    "answers": answers_to_dict(answers),
+                }
+                return redirect(f"admin:{URL_NAME}_phone_details")
+            refused = {
+                "outcome": OUTCOME_LABELS[result.outcome],
+                "reasons": [REASON_LABELS[reason] for reason in result.reasons],
+            }
+        return TemplateResponse(
+            request,
+            "admin/bookings/bookingrequest/phone_screener.html",
+            self._context(
+                request, "Take a booking request by phone: screening", form=form, refused=refused
+            ),
+        )
+
+    def phone_details_view(self, request: HttpRequest) -> HttpResponse:
+        """Step 2: the request itself, saved as the patient's own would be (same e-mails)."""
+        if not self.has_phone_booking_permission(request):
+            raise PermissionDenied
+        stored = request.session.get(PHONE_SESSION_KEY)
+        try:
+            answers = answers_from_dict(stored["answers"])
+            screening_id = int(stored["id"])
+        except (KeyError, TypeError, ValueError):
+            messages.warning(request, "Answer the screening questions with the patient first.")
+            return redirect(f"admin:{URL_NAME}_phone")
+        today = timezone.localdate()
+        result = assess(answers, today)
+        form = PhoneBookingForm(
+            request.POST or None, today=today, earliest=result.earliest_booking_date
+        )
+        if request.method == "POST" and result.may_book and form.is_valid():
+            try:
+                booking = booking_request_create(
+                    screening_id=screening_id,
+                    answers=answers,
+                    result=result,
+                    cleaned_data=form.cleaned_data,
+                    taken_by=request.user,
+                )
+            except ScreeningAlreadyBooked as already:
+                booking = already.booking_request
+            request.session.pop(PHONE_SESSION_KEY, None)
+            self.log_addition(request, booking, "Taken by phone.")
+            messages.success(request, f"Booking request {booking.reference} saved.")
+            return redirect(booking.get_absolute_url())
+        return TemplateResponse(
+            request,
+            "admin/bookings/bookingrequest/phone_details.html",
+            self._context(
+                request,
+                "Take a booking request by phone: the request",
+                form=form,
+                result_label=OUTCOME_LABELS[result.outcome],
+                conditions=[REASON_LABELS[reason] for reason in result.conditions],
+                area=AREA_LABELS[answers.area],
+            ),
+        )

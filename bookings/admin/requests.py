@@ -1,0 +1,213 @@
+"""The request admin: the front desk's worklist of booking requests and each request's page.
+
+Requests come from patients: online, or through the front desk on the phone (the same screener
+and rules, in the admin's phone-booking view). The patient's own entries are read-only here.
+"""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.urls import path
+from django.views.decorators.debug import sensitive_post_parameters
+
+from bookings.admin.base import URL_NAME
+from bookings.admin.columns import WorklistColumnsMixin
+from bookings.admin.erasure import ErasureMixin
+from bookings.admin.filters import (
+    ConditionFilter,
+    EmailFailedFilter,
+    OutcomeFilter,
+    WorklistFilter,
+)
+from bookings.admin.forms import BookingRequestAdminForm
+from bookings.admin.inlines import ContactLogInline, MessageInline
+from bookings.admin.phone import PhoneBookingMixin
+from bookings.appointments import booking_staff_change_apply
+from bookings.exports import csv_response
+from bookings.models import BookingRequest, ContactLogEntry, HealthAnswersView
+from bookings.services import booking_requests_set_status
+from bookings.worklist import failing_email, reply_days
+from clinic.admin_health import HealthLookupsRefused, may_see_health_answers
+
+# The patient's own entries: staff read them, never change them.
+PATIENT_FIELDS = ("full_name", "email", "phone", "preferred_date", "preferred_time", "notes")
+
+
+class BookingRequestAdmin(
+    HealthLookupsRefused, WorklistColumnsMixin, PhoneBookingMixin, ErasureMixin, admin.ModelAdmin
+):
+    form = BookingRequestAdminForm
+    inlines = (ContactLogInline, MessageInline)
+    change_list_template = "admin/bookings/bookingrequest/change_list.html"
+    list_display = (
+        "reference",
+        "full_name",
+        "phone",
+        "area_short",
+        "earliest",
+        "preferred",
+        "condition",
+        "status_and_attention",
+        "waited",
+        "email_failed",
+    )
+    list_select_related = ("screening",)
+    list_filter = (
+        WorklistFilter,
+        "status",
+        "needs_attention",
+        EmailFailedFilter,
+        ConditionFilter,
+        OutcomeFilter,
+        "taken_by_phone",
+    )
+    search_fields = ("reference", "full_name", "email", "phone")
+    ordering = ("created_at", "pk")  # oldest first: the longest wait at the top
+    list_per_page = 50
+    actions = ("mark_contacted", "mark_declined", "mark_cancelled", "export_csv", "erase_patients")
+    readonly_fields = (
+        "reference",
+        "created_at",
+        *PATIENT_FIELDS,
+        "taken_by_phone",
+        "taken_by",
+        "area",
+        "outcome_label",
+        "reasons_in_words",
+        "earliest_booking_date",
+        "answers_table",
+        "recheck_table",
+        "consent_given_at",
+        "consent_text_version",
+    )
+
+    class Media:
+        css = {"all": ("css/admin.css",)}
+
+    def get_fieldsets(self, request: HttpRequest, obj: BookingRequest | None = None) -> list:
+        patient = PATIENT_FIELDS
+        if obj is not None and obj.taken_by_phone:
+            patient = (*patient, "taken_by_phone", "taken_by")
+        fieldsets: list = [
+            (None, {"fields": ("reference", "created_at", "status")}),
+            ("Patient (as the patient gave it: read-only)", {"fields": patient}),
+        ]
+        # The checklist appears only for the requests it concerns.
+        if obj is not None and obj.needs_antiviral_prophylaxis:
+            fieldsets.append(("Before scheduling", {"fields": ("antiviral_prophylaxis_arranged",)}))
+        fieldsets.append(("Appointment", {"fields": ("appointment_at", "needs_attention")}))
+        fieldsets += [
+            ("Front desk", {"fields": ("staff_notes",)}),
+            (
+                "Screening (health information: for the clinical team)",
+                {
+                    "fields": (
+                        "area",
+                        "outcome_label",
+                        "reasons_in_words",
+                        "earliest_booking_date",
+                        *(
+                            ("answers_table", "recheck_table")
+                            if may_see_health_answers(request)
+                            else ()
+                        ),
+                    )
+                },
+            ),
+            ("Consent", {"fields": ("consent_given_at", "consent_text_version")}),
+        ]
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: BookingRequest | None = None):
+        fields = super().get_readonly_fields(request, obj)
+        if may_see_health_answers(request):
+            return fields
+        return tuple(name for name in fields if name not in {"answers_table", "recheck_table"})
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        # A page that was shown (not a redirect after saving) showed the answers: record it.
+        if response.status_code == 200 and may_see_health_answers(request):
+            booking = self.get_object(request, object_id)
+            if booking is not None:
+                HealthAnswersView.objects.create(
+                    booking=booking,
+                    reference=booking.reference,
+                    viewed_by=request.user,
+                    username=request.user.get_username(),
+                )
+        return response
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Scheduling, moving, unscheduling or "treated" queue (or cancel) the patient's messages.
+        booking_staff_change_apply(
+            booking=obj,
+            previous_status=form.initial.get("status"),
+            previous_appointment_at=form.initial.get("appointment_at"),
+            by=request.user,
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BookingRequest]:
+        return super().get_queryset(request).annotate(email_failed=failing_email())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # from patients online, or by phone through phone_screener_view
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # The contact log's who and when are never typed in: who is the member of staff.
+        for entry in formset.save(commit=False):
+            if isinstance(entry, ContactLogEntry) and entry.who_id is None:
+                entry.who = request.user
+            entry.save()
+        formset.save_m2m()
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {
+            **(extra_context or {}),
+            "reply_days": reply_days(),
+            "can_phone_book": self.has_phone_booking_permission(request),
+            "can_erase": self.has_erase_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- Actions -------------------------------------------------------------------------------
+
+    def _set_status(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        changed = list(queryset.exclude(status=status).select_related(None).only("reference"))
+        booking_requests_set_status(
+            requests=BookingRequest.objects.filter(pk__in=[b.pk for b in changed]), status=status
+        )
+        label = BookingRequest.Status(status).label
+        for booking in changed:
+            self.log_change(request, booking, f"Status changed to {label} from the worklist.")
+        self.message_user(request, f"{len(changed)} request(s) marked {label.lower()}.")
+
+    @admin.action(description="Mark selected requests contacted", permissions=["change"])
+    def mark_contacted(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, BookingRequest.Status.CONTACTED)
+
+    @admin.action(description="Mark selected requests declined", permissions=["change"])
+    def mark_declined(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, BookingRequest.Status.DECLINED)
+
+    @admin.action(description="Mark selected requests cancelled", permissions=["change"])
+    def mark_cancelled(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status(request, queryset, BookingRequest.Status.CANCELLED)
+
+    @admin.action(
+        description="Export selected requests as CSV (no health answers)", permissions=["view"]
+    )
+    def export_csv(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        return csv_response(queryset.select_related("screening").order_by("created_at", "pk"))
+
+    def get_urls(self) -> list:
+        def view(function):
+            return self.admin_site.admin_view(sensitive_post_parameters()(function))
+
+        return [
+            path("phone/", view(self.phone_screener_view), name=f"{URL_NAME}_phone"),
+            path("phone/details/", view(self.phone_details_view), name=f"{URL_NAME}_phone_details"),
+            path("erase/", view(self.erase_view), name=f"{URL_NAME}_erase"),
+            *super().get_urls(),
+        ]
