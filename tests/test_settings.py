@@ -55,7 +55,7 @@ def test_with_nothing_set_the_site_runs_in_debug_on_sqlite_in_the_clinics_time_z
     assert found["engine"] == "django.db.backends.sqlite3"
     # Shared by every process on the machine: files, for the cache and for sessions.
     assert found["cache"] == "clinic.cache.FileBasedCache"
-    assert found["session"] == "django.contrib.sessions.backends.file"
+    assert found["session"] == "clinic.file_sessions"
     assert found["time_zone"] == "America/New_York"
 
 
@@ -80,7 +80,7 @@ def test_database_url_selects_postgresql(debug):
 def test_redis_url_selects_the_redis_cache_but_never_redis_sessions():
     found = settings_with(REDIS_URL="redis://127.0.0.1:6379/4")
     assert found["cache"] == "clinic.cache.RedisCache"
-    assert found["session"] == "django.contrib.sessions.backends.file"  # SQLite: one machine
+    assert found["session"] == "clinic.file_sessions"  # SQLite: one machine
     found = settings_with(
         REDIS_URL="redis://127.0.0.1:6379/4", DATABASE_URL="postgres://clinic@db.internal/clinic"
     )
