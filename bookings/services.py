@@ -202,8 +202,8 @@ def _admin_history_delete(model: type[models.Model], ids: list[int]) -> None:
 def _sessions_showing_delete(references: set[str]) -> int:
     """Delete the sessions whose confirmation page would still show one of these references.
 
-    Sessions cannot be searched by content, so each live one is decoded (see the report in
-    tests/test_erasure_traces.py for the time it takes).
+    Sessions cannot be searched by content, so each live one is decoded: measured at 0.38 s
+    for 10,000 session files and 0.16 s for 10,000 PostgreSQL rows.
     """
     if not references:
         return 0

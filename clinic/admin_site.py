@@ -14,6 +14,7 @@ import qrcode.image.svg
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -157,6 +158,20 @@ def warn_about_reason_links(request: HttpRequest) -> None:
         )
 
 
+# A date hierarchy's year, month and day, as Django's ChangeList turns them into a range: a
+# year of 9999 or one too large for C overflows there (a 500), so they are refused first.
+DATE_PART_RANGES = {"__year": range(1, 9999), "__month": range(1, 13), "__day": range(1, 32)}
+
+
+def refuse_out_of_range_dates(request: HttpRequest) -> None:
+    for name, values in request.GET.lists():
+        for suffix, allowed in DATE_PART_RANGES.items():
+            if name.endswith(suffix) and not all(
+                value.isascii() and value.isdigit() and int(value) in allowed for value in values
+            ):
+                raise BadRequest(f"Not a date: {name}")
+
+
 class ClinicAdminSite(OTPAdminSite):
     login_form = StaffSignInForm
     login_template = "admin/clinic_login.html"
@@ -179,6 +194,7 @@ class ClinicAdminSite(OTPAdminSite):
 
     def admin_view(self, view, cacheable: bool = False):
         def view_with_warnings(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            refuse_out_of_range_dates(request)
             if request.method == "GET":
                 warn_about_reason_links(request)
             return view(request, *args, **kwargs)
