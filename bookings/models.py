@@ -233,7 +233,8 @@ class MessageStop(models.Model):
 class HealthAnswersView(models.Model):
     """One look at a booking request's health answers in the admin: who, which request, when.
 
-    Kept after the request is deleted (purge or erasure): the reference is no personal data.
+    Kept after the purge deletes the request (the reference is no personal data); an erasure
+    deletes it too.
     """
 
     booking = models.ForeignKey(
