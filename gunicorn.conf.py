@@ -29,6 +29,10 @@ worker_class = "sync"
 control_socket_disable = True
 # "-" is stdout for the access log: both go to stderr, like Django's (stdout stays clean).
 accesslog = "/dev/stderr"
+# gunicorn's own 400/414/431 pages carry no security headers: the proxy, whose buffers are
+# smaller (README, "Deployment"), refuses an oversized request before it gets here.
+limit_request_line = 8190
+limit_request_field_size = 8190
 errorlog = "-"
 
 

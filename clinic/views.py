@@ -120,11 +120,23 @@ def retry_after_seconds() -> int:
 # handler400 and handler500 (clinic/urls.py): never touch the request, whose body may be what
 # failed (an unknown charset), and need no context processor.
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return HttpResponseBadRequest(render_to_string("400.html"))
+    return with_security_headers(HttpResponseBadRequest(render_to_string("400.html")))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return HttpResponseServerError(render_to_string("500.html"))
+    return with_security_headers(HttpResponseServerError(render_to_string("500.html")))
+
+
+def with_security_headers(response: HttpResponse) -> HttpResponse:
+    """The site's CSP and framing refusal on an error page. A request refused early (a Host not
+    allowed) never passes back through the middleware that sets them on every other page."""
+    directives = settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items()),
+    )
+    response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
+    return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

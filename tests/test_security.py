@@ -240,6 +240,19 @@ def test_404_page_carries_the_security_headers(client):
     assert_no_inline_code(response)
 
 
+@pytest.mark.parametrize(
+    "request_kwargs",
+    [{"HTTP_HOST": "attacker.example"}, {"QUERY_STRING": "q=%00"}],
+    ids=["host not allowed", "NUL byte"],
+)
+def test_400_page_carries_the_security_headers(client, request_kwargs):
+    """A Host not allowed is refused before the middleware that adds the headers runs."""
+    response = client.get("/privacy/", **request_kwargs)
+    assert response.status_code == 400
+    assert_security_headers(response)
+    assert_no_inline_code(response)
+
+
 @pytest.mark.urls(__name__)
 def test_500_page_renders_with_the_security_headers():
     """A bug in a view shows templates/500.html, status 500, with every security header."""
