@@ -283,7 +283,7 @@ def test_a_miss_that_cannot_be_counted_still_gets_its_page(client, monkeypatch):
     def fail(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr("faq.search._count_miss", fail)
+    monkeypatch.setattr("faq.search.misses._count_miss", fail)
     response = search(client, "tattoo")
     assert "No results found" in main_html(response)
 

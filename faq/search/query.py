@@ -1,0 +1,101 @@
+"""The query: its significant words, each a concept with every way of saying it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from faq.models import Synonym
+from faq.search.words import MAX_CONCEPTS, STOP_WORDS, Slot, stem, words_of
+
+
+@dataclass(frozen=True)
+class Term:
+    """One way of saying a concept: a word or a phrase."""
+
+    text: str
+    stems: tuple[str, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Term | None:
+        words = words_of(text)
+        if not words:
+            return None
+        return cls(" ".join(words), tuple(stem(word) for word in words))
+
+    def occurrences(self, slots: list[Slot]) -> list[Slot]:
+        """The slots where this term starts (a phrase needs its words one after another)."""
+        found = []
+        size = len(self.stems)
+        for index in range(len(slots) - size + 1):
+            if all(self.stems[k] in slots[index + k].stems for k in range(size)):
+                found.extend(slots[index : index + size])
+        return found
+
+    def count_in(self, slots: list[Slot]) -> int:
+        return len(self.occurrences(slots)) // len(self.stems)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """Something the patient asked about: what they typed, and every way of saying it."""
+
+    words: str
+    terms: tuple[Term, ...]
+
+
+def synonym_terms() -> list[list[Term]]:
+    """The staff's synonym groups, as terms."""
+    groups = []
+    for synonym in Synonym.objects.all():
+        terms = [term for term in map(Term.of, synonym.term_list()) if term is not None]
+        if len(terms) >= 2:
+            groups.append(terms)
+    return groups
+
+
+def parse_query(text: str, synonyms: list[list[Term]]) -> list[Concept]:
+    """The concepts of a query: its significant words, each with its synonyms.
+
+    A phrase listed as a synonym ("cold sore") is one concept, even if some of its words are
+    stop words; other stop words are dropped. Repeated concepts count once.
+    """
+    words = words_of(text)[: MAX_CONCEPTS * 4]
+    stems = [stem(word) for word in words]
+    concepts: list[Concept] = []
+    seen: set[frozenset[str]] = set()
+    index = 0
+    while index < len(words) and len(concepts) < MAX_CONCEPTS:
+        # The longest synonym term that starts here, and every group that has it.
+        size, groups = 0, []
+        for group in synonyms:
+            for term in group:
+                length = len(term.stems)
+                if tuple(stems[index : index + length]) == term.stems:
+                    if length > size:
+                        size, groups = length, [group]
+                    elif length == size:
+                        groups.append(group)
+        if size:
+            typed = Term(" ".join(words[index : index + size]), tuple(stems[index : index + size]))
+            terms = _unique([typed, *(term for group in groups for term in group)])
+        elif words[index].replace("'", "") in STOP_WORDS or words[index] in STOP_WORDS:
+            index += 1
+            continue
+        else:
+            size = 1
+            terms = [Term(words[index], (stems[index],))]
+        key = frozenset(term.stems for term in terms)
+        if key not in seen:
+            seen.add(key)
+            concepts.append(Concept(" ".join(words[index : index + size]), tuple(terms)))
+        index += size
+    return concepts
+
+
+def _unique(terms: list[Term]) -> list[Term]:
+    """Each spelling once. Spellings with the same stems stay apart: here they are the same
+    ("anti-viral", "antiviral"), but PostgreSQL's stemmer keeps them apart."""
+    unique: dict[str, Term] = {}
+    for term in terms:
+        unique.setdefault(term.text, term)
+    return list(unique.values())
