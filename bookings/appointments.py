@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 from post_office.models import STATUS, Email
 
 from bookings.emails import queue_email
-from bookings.models import BookingRequest, Message
+from bookings.models import BookingRequest, Message, RecheckSubmission
 from clinic.selectors import clinic_details
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
 from screener.session import answers_from_dict, answers_to_dict
@@ -42,7 +42,7 @@ NEXT_SESSION_NOTICE = timedelta(days=7)  # the window's message comes a week bef
 
 # Messages about the appointment that must die when it moves or is cancelled.
 APPOINTMENT_KINDS = (Kind.APPOINTMENT_CONFIRMED, Kind.RECHECK_REMINDER, Kind.RECHECK_OVERDUE)
-RECHECK_CLEAR, RECHECK_CHANGED = "clear", "changed"
+RECHECK_CLEAR, RECHECK_CHANGED = RecheckSubmission.Result.CLEAR, RecheckSubmission.Result.CHANGED
 
 
 class AppointmentGone(Exception):
@@ -173,11 +173,15 @@ def appointment_messages_cancel(*, booking: BookingRequest) -> int:
 
 
 def _queue_appointment_messages(booking: BookingRequest) -> None:
+    # Set within the re-check window: the confirmation asks for the re-check itself, so the
+    # patient gets one e-mail, not a confirmation, a reminder and an overdue notice at once.
+    recheck_now = reminder_time(booking.appointment_at) <= timezone.now()
     context = _context(
         booking,
         appointment_url=appointment_url(booking),
         check_url=appointment_url(booking, "bookings:recheck"),
         antiviral=booking.needs_antiviral_prophylaxis,
+        recheck_now=recheck_now,
     )
     # The patient asked for this appointment: the confirmation answers them (no stop link).
     queue_email(
@@ -193,15 +197,16 @@ def _queue_appointment_messages(booking: BookingRequest) -> None:
             }
         },
     )
-    queue_email(
-        kind=Kind.RECHECK_REMINDER,
-        to=booking.email,
-        template="recheck_reminder",
-        context=context,
-        booking=booking,
-        send_at=_send_at(reminder_time(booking.appointment_at)),
-        stop_group="reminders",
-    )
+    if not recheck_now:
+        queue_email(
+            kind=Kind.RECHECK_REMINDER,
+            to=booking.email,
+            template="recheck_reminder",
+            context=context,
+            booking=booking,
+            send_at=reminder_time(booking.appointment_at),
+            stop_group="reminders",
+        )
 
 
 def appointment_schedule(
@@ -219,7 +224,7 @@ def appointment_schedule(
         booking.status = Status.SCHEDULED
         booking.appointment_nonce = secrets.token_urlsafe(12)
         booking.appointment_set_by = by if getattr(by, "pk", None) else None
-        booking.recheck_answers = None
+        booking.appointment_set_at = timezone.now()
         booking.recheck_result = ""
         booking.recheck_done_at = None
         booking.change_requested_at = None
@@ -279,24 +284,56 @@ def recheck_outcome(answers: Answers, appointment_day: date) -> str:
 
 
 def recheck_record(*, booking: BookingRequest, answers: Answers) -> str:
-    """Keep the re-checked answers (health data, like `answers`) and flag a change that
-    stops the treatment. Returns "clear" or "changed"."""
+    """Keep the re-checked answers as a new submission and flag a change that stops the
+    treatment. A "changed" result stands until a clinician reviews it (recheck_reviewed): a
+    later "clear" submission does not undo it. Returns the result as it now stands."""
     outcome = recheck_outcome(answers, timezone.localdate(booking.appointment_at))
-    booking.recheck_answers = answers_to_dict(answers)
-    booking.recheck_result = outcome
-    booking.recheck_done_at = timezone.now()
-    fields = ["recheck_answers", "recheck_result", "recheck_done_at"]
-    if outcome == RECHECK_CHANGED:
-        booking.needs_attention = True
-        booking.attention_reason = Attention.RECHECK_CHANGED
-        fields += ["needs_attention", "attention_reason"]
-    elif booking.attention_reason == Attention.RECHECK_MISSING:
-        # Done late but clear: the call the flag asked for is no longer needed.
-        booking.needs_attention = False
-        booking.attention_reason = ""
-        fields += ["needs_attention", "attention_reason"]
-    booking.save(update_fields=fields)
-    return outcome
+    with transaction.atomic():
+        RecheckSubmission.objects.create(
+            booking=booking,
+            appointment_at=booking.appointment_at,
+            answers=answers_to_dict(answers),
+            result=outcome,
+        )
+        booking.recheck_done_at = timezone.now()
+        fields = ["recheck_result", "recheck_done_at"]
+        if outcome == RECHECK_CHANGED:
+            booking.recheck_result = RECHECK_CHANGED
+            booking.needs_attention = True
+            booking.attention_reason = Attention.RECHECK_CHANGED
+            fields += ["needs_attention", "attention_reason"]
+        elif booking.recheck_result != RECHECK_CHANGED:
+            booking.recheck_result = RECHECK_CLEAR
+            if booking.attention_reason == Attention.RECHECK_MISSING:
+                # Done late but clear: the call the flag asked for is no longer needed.
+                booking.needs_attention = False
+                booking.attention_reason = ""
+                fields += ["needs_attention", "attention_reason"]
+        booking.save(update_fields=fields)
+    return booking.recheck_result
+
+
+def unreviewed_changes(booking: BookingRequest):
+    return booking.recheck_submissions.filter(
+        appointment_at=booking.appointment_at, result=RECHECK_CHANGED, reviewed_at__isnull=True
+    )
+
+
+def recheck_reviewed(*, booking: BookingRequest, by: Any) -> int:
+    """A clinician has dealt with the changed re-checks of the booking's appointment: they are
+    marked reviewed, and the standing result becomes that of the latest submission. Returns
+    how many were marked."""
+    with transaction.atomic():
+        marked = unreviewed_changes(booking).update(reviewed_at=timezone.now(), reviewed_by=by)
+        latest = booking.recheck_submissions.filter(appointment_at=booking.appointment_at).last()
+        booking.recheck_result = latest.result if latest else ""
+        fields = ["recheck_result"]
+        if booking.attention_reason == Attention.RECHECK_CHANGED:
+            booking.needs_attention = False
+            booking.attention_reason = ""
+            fields += ["needs_attention", "attention_reason"]
+        booking.save(update_fields=fields)
+    return marked
 
 
 def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
@@ -314,12 +351,17 @@ def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
     )
     flagged = 0
     for booking in candidates:
-        if recheck_deadline(booking.appointment_at) > now:
+        deadline = recheck_deadline(booking.appointment_at)
+        if deadline > now:
             continue
         with transaction.atomic():
             booking.needs_attention = True
             booking.attention_reason = Attention.RECHECK_MISSING
             booking.save(update_fields=["needs_attention", "attention_reason"])
+            flagged += 1
+            set_at = booking.appointment_set_at
+            if set_at is not None and set_at >= deadline:
+                continue  # set after the deadline: its confirmation asked for the re-check
             queue_email(
                 kind=Kind.RECHECK_OVERDUE,
                 to=booking.email,
@@ -328,7 +370,6 @@ def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
                 booking=booking,
                 stop_group="reminders",
             )
-        flagged += 1
     return flagged
 
 

@@ -117,9 +117,12 @@ class BookingRequest(models.Model):
         editable=False,
         related_name="+",
     )
-    # The re-check before treatment: the combined answers (health data, like `answers`) and
-    # whether they now defer or exclude the patient ("clear" or "changed").
-    recheck_answers = models.JSONField(null=True, blank=True, editable=False)
+    # When the appointment was last set: one set within the re-check window is asked in its
+    # confirmation, not by a reminder and an overdue notice as well.
+    appointment_set_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The re-check before treatment as it stands: "changed" (a submission now defers or
+    # excludes the patient, not yet reviewed by a clinician), "clear", or "" (not done).
+    # Every submission, with its answers, is a RecheckSubmission.
     recheck_result = models.CharField(max_length=10, blank=True, editable=False)
     recheck_done_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Something the front desk must act on, raised by the patient or the re-check.
@@ -228,6 +231,40 @@ class MessageStop(models.Model):
 
     def __str__(self) -> str:
         return f"Stop {self.group}"
+
+
+class RecheckSubmission(models.Model):
+    """One re-check the patient sent before an appointment: the combined answers (health data,
+    like a request's `answers`) and what they meant for that day. Every submission is kept: a
+    "changed" one stays until a clinician has reviewed it, whatever is sent after it."""
+
+    class Result(models.TextChoices):
+        CLEAR = "clear", "Clear: nothing stops the treatment"
+        CHANGED = "changed", "Changed: treatment may have to wait"
+
+    booking = models.ForeignKey(
+        BookingRequest, on_delete=models.CASCADE, related_name="recheck_submissions"
+    )
+    appointment_at = models.DateTimeField(editable=False)
+    answers = models.JSONField(editable=False)
+    result = models.CharField(max_length=10, choices=Result.choices, editable=False)
+    submitted_at = models.DateTimeField(default=timezone.now, editable=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        verbose_name = "re-check submission"
+
+    def __str__(self) -> str:
+        return f"Re-check #{self.pk}"
 
 
 class HealthAnswersView(models.Model):

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 import pytest
 from django.utils import timezone
 
-from bookings.models import BookingRequest
+from bookings.models import RecheckSubmission
 from tests.booking_helpers import answers
 from tests.staff_helpers import verified_login
 from tests.test_booking_admin import change_url, form_data, make_booking, staff_in
@@ -21,8 +21,9 @@ LIST_URL = "/admin/bookings/bookingrequest/"
 HEALTH_LOOKUPS = [
     {"answers__radiation_date__icontains": "20"},
     {"answers__radiation_date__isnull": "False"},
-    {"recheck_answers__pregnant": "true"},
-    {"recheck_answers__icontains": "pregnant"},
+    {"recheck_submissions__answers__pregnant": "true"},
+    {"recheck_submissions__answers__icontains": "pregnant"},
+    {"recheck_submissions__result": "changed"},
 ]
 
 
@@ -31,7 +32,12 @@ def bookings():
     """Two patients; only the first had radiotherapy and said "pregnant" at the re-check."""
     radiation = timezone.localdate() - timedelta(days=100)
     treated = make_booking(answers(radiation_date=radiation), full_name="Rita Radiation")
-    BookingRequest.objects.filter(pk=treated.pk).update(recheck_answers={"pregnant": True})
+    RecheckSubmission.objects.create(
+        booking=treated,
+        appointment_at=timezone.now(),
+        answers={"pregnant": True},
+        result=RecheckSubmission.Result.CHANGED,
+    )
     other = make_booking(full_name="Olive Other", email="olive@example.com")
     return treated, other
 

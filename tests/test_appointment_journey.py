@@ -90,7 +90,7 @@ def test_from_screener_to_aftercare(client, admin_client, settings, time_machine
     assert b'data-recheck="changed"' in response.content
     booking.refresh_from_db()
     assert booking.needs_attention and booking.attention_reason == "recheck_changed"
-    assert booking.recheck_answers["infection"] is True
+    assert booking.recheck_submissions.get().answers["infection"] is True
 
     # The front desk moves the appointment to Tuesday 7 April, 10:00 (summer time by then).
     mail.outbox.clear()

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
+from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
@@ -273,12 +274,33 @@ def test_reminder_is_sent_48_hours_before_with_a_link_to_the_recheck(admin_clien
     assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_an_appointment_less_than_48_hours_ahead_is_rechecked_at_once(admin_client):
+def test_an_appointment_less_than_48_hours_ahead_asks_for_the_recheck_in_its_confirmation(
+    admin_client,
+):
     booking = make_booking()
     schedule(admin_client, booking, at(2026, 3, 3, 15))
-    assert scheduled_time(booking, Kind.RECHECK_REMINDER) is None
+    assert not booking.messages.filter(kind=Kind.RECHECK_REMINDER).exists()
     send_due()
-    assert len(sent_with("has anything changed")) == 1
+    (confirmation,) = sent_with("Your appointment")
+    assert len(links_in(confirmation, "/check/")) == 1
+    assert "Two days before" not in confirmation.body
+
+
+def test_an_appointment_less_than_24_hours_ahead_gets_one_email_not_three(
+    admin_client, time_machine
+):
+    booking = make_booking()
+    send_due()  # the request's acknowledgement
+    mail.outbox.clear()
+    schedule(admin_client, booking, at(2026, 3, 3, 9))  # 21 hours ahead
+    for hours in (0, 1, 12):
+        time_machine.move_to(NOW + timedelta(hours=hours), tick=False)
+        send_due()
+    sent = [message.subject for message in mail.outbox]
+    assert len(sent) == 1 and "Your appointment" in sent[0]
+    # The front desk still sees that the re-check is missing, to ask before treating.
+    booking.refresh_from_db()
+    assert booking.needs_attention and booking.attention_reason == "recheck_missing"
 
 
 @pytest.mark.parametrize(
@@ -372,7 +394,7 @@ def test_a_clear_recheck_keeps_the_appointment(admin_client, client):
     assert b'data-recheck="clear"' in response.content
     booking.refresh_from_db()
     assert booking.recheck_result == "clear" and not booking.needs_attention
-    assert booking.recheck_answers["pregnant"] is False
+    assert booking.recheck_submissions.get().answers["pregnant"] is False
 
 
 @pytest.mark.parametrize(

@@ -133,7 +133,8 @@ def rechecked_booking(**changes):
     """A scheduled request whose patient answered the 48-hour re-check with `changes`."""
     booking = make_booking()
     BookingRequest.objects.filter(pk=booking.pk).update(
-        status="scheduled", appointment_at=timezone.now() + timedelta(days=2)
+        status="scheduled",
+        appointment_at=(timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0),
     )
     booking.refresh_from_db()
     recheck_record(booking=booking, answers=answers(**changes))
@@ -162,3 +163,58 @@ def test_front_desk_never_see_the_recheck_answers(front_desk):
     assert "Re-check before treatment" not in html
     assert "Changed: treatment may have to wait" not in html
     assert not HealthAnswersView.objects.exists()
+
+
+# --- Every re-check is kept: a "changed" one stands until a clinician reviews it ------------
+
+
+def test_a_clear_recheck_after_a_changed_one_does_not_undo_it(client):
+    booking = rechecked_booking(pregnant=True)
+    assert recheck_record(booking=booking, answers=answers()) == "changed"
+    booking.refresh_from_db()
+    assert booking.recheck_result == "changed"
+    assert booking.needs_attention and booking.attention_reason == "recheck_changed"
+    results = list(booking.recheck_submissions.values_list("result", flat=True))
+    assert results == ["changed", "clear"]
+    assert booking.recheck_submissions.first().answers["pregnant"] is True
+
+
+def test_clinicians_see_every_recheck_and_which_is_not_reviewed(clinician):
+    booking = rechecked_booking(pregnant=True)
+    recheck_record(booking=booking, answers=answers())
+    html = clinician.get(change_url(booking)).content.decode()
+    changed = html.index("Changed: treatment may have to wait")
+    clear = html.index("Clear: nothing stops the treatment")
+    assert changed < clear  # oldest first
+    assert "Not reviewed yet" in html
+    assert "Changed re-check reviewed" in html
+
+
+def test_front_desk_cannot_dismiss_a_changed_recheck(front_desk):
+    booking = rechecked_booking(pregnant=True)
+    data = form_data(booking)
+    data.pop("needs_attention", None)
+    data["recheck_reviewed"] = "on"  # not on their form: ignored even if posted
+    response = front_desk.post(change_url(booking), data)
+    assert response.status_code == 200
+    assert "a clinician must mark it reviewed first" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.needs_attention and booking.recheck_result == "changed"
+    assert not booking.recheck_submissions.filter(reviewed_at__isnull=False).exists()
+
+
+def test_a_clinician_marks_the_changed_recheck_reviewed(clinician):
+    booking = rechecked_booking(pregnant=True)
+    recheck_record(booking=booking, answers=answers())
+    data = form_data(booking)
+    data.pop("needs_attention", None)
+    data["recheck_reviewed"] = "on"
+    response = clinician.post(change_url(booking), data)
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.recheck_result == "clear"  # the latest submission's
+    assert not booking.needs_attention and booking.attention_reason == ""
+    reviewed = booking.recheck_submissions.get(result="changed")
+    assert reviewed.reviewed_by.username == "doctor" and reviewed.reviewed_at is not None
+    html = clinician.get(change_url(booking)).content.decode()
+    assert "reviewed by doctor" in html and "Not reviewed yet" not in html

@@ -79,18 +79,42 @@ class WorklistColumnsMixin:
 
     @admin.display(description="Re-check before treatment")
     def recheck_table(self, obj: BookingRequest) -> str:
-        """The answers the patient gave again 48 hours before, for the clinician who treats."""
-        if obj.recheck_done_at is None:
+        """Every re-check the patient sent for this appointment, oldest first, for the
+        clinician who treats: a changed one stays on the page after a later clear one."""
+        submissions = obj.recheck_submissions.filter(appointment_at=obj.appointment_at)
+        if obj.appointment_at is None or not submissions:
             return "Not done yet"
-        changed = obj.recheck_result == RECHECK_CHANGED
-        rows = question_rows(answers_from_dict(obj.recheck_answers), RECHECK_QUESTIONS)
-        return format_html(
-            "<p>{} ({})</p><table><tbody>{}</tbody></table>",
-            "Changed: treatment may have to wait" if changed else "Clear: nothing has changed",
-            formats.date_format(timezone.localtime(obj.recheck_done_at), "DATETIME_FORMAT"),
-            format_html_join("", "<tr><th scope='row'>{}</th><td>{}</td></tr>", rows),
+        return format_html_join(
+            "",
+            "<p>{} ({}){}</p><table><tbody>{}</tbody></table>",
+            (
+                (
+                    submission.get_result_display(),
+                    _when(submission.submitted_at),
+                    _reviewed(submission),
+                    format_html_join(
+                        "",
+                        "<tr><th scope='row'>{}</th><td>{}</td></tr>",
+                        question_rows(answers_from_dict(submission.answers), RECHECK_QUESTIONS),
+                    ),
+                )
+                for submission in submissions
+            ),
         )
 
     @admin.display(description="E-mail failed", boolean=True, ordering="email_failed")
     def email_failed(self, obj: BookingRequest) -> bool:
         return obj.email_failed
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _reviewed(submission) -> str:
+    if submission.result != RECHECK_CHANGED:
+        return ""
+    if submission.reviewed_at is None:
+        return format_html(" <strong>{}</strong>", "Not reviewed yet")
+    who = submission.reviewed_by.get_username() if submission.reviewed_by else "staff"
+    return format_html(" reviewed by {} ({})", who, _when(submission.reviewed_at))

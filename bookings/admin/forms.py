@@ -5,6 +5,7 @@ from django.contrib.admin import widgets
 from django.utils import timezone
 
 from bookings import scheduling
+from bookings.appointments import unreviewed_changes
 from bookings.models import BookingRequest, ContactLogEntry
 
 PROPHYLAXIS_REQUIRED = (
@@ -23,7 +24,20 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
         self.widgets[1].attrs["aria-label"] = "Appointment time"
 
 
+RECHECK_NOT_REVIEWED = (
+    "The re-check says treatment may have to wait: a clinician must mark it reviewed first."
+)
+
+
 class BookingRequestAdminForm(forms.ModelForm):
+    # Clinicians only (set by BookingRequestAdmin.get_form); shown while a re-check is changed.
+    may_review_rechecks = False
+    recheck_reviewed = forms.BooleanField(
+        label="Changed re-check reviewed",
+        required=False,
+        help_text="Tick once you have dealt with what the re-check says (for example by phone).",
+    )
+
     class Meta:
         model = BookingRequest
         # The editable fields; ModelAdmin narrows them to those in the fieldsets.
@@ -39,6 +53,8 @@ class BookingRequestAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not self.may_review_rechecks:
+            del self.fields["recheck_reviewed"]
         reason = self.instance.get_attention_reason_display()
         if "needs_attention" in self.fields and reason:
             self.fields["needs_attention"].help_text = f"{reason}. Untick once it is dealt with."
@@ -46,6 +62,14 @@ class BookingRequestAdminForm(forms.ModelForm):
     def clean(self) -> dict:
         cleaned = super().clean()
         self._clean_appointment(cleaned)
+        if (
+            "needs_attention" in self.fields
+            and not cleaned.get("needs_attention")
+            and self.instance.attention_reason == BookingRequest.AttentionReason.RECHECK_CHANGED
+            and not cleaned.get("recheck_reviewed")
+            and unreviewed_changes(self.instance).exists()
+        ):
+            self.add_error("needs_attention", RECHECK_NOT_REVIEWED)
         if (
             cleaned.get("status") == BookingRequest.Status.SCHEDULED
             and self.instance.needs_antiviral_prophylaxis

@@ -22,7 +22,7 @@ from bookings.admin.filters import (
 from bookings.admin.forms import BookingRequestAdminForm
 from bookings.admin.inlines import ContactLogInline, MessageInline
 from bookings.admin.phone import PhoneBookingMixin
-from bookings.appointments import booking_staff_change_apply
+from bookings.appointments import booking_staff_change_apply, recheck_reviewed, unreviewed_changes
 from bookings.exports import csv_response
 from bookings.models import BookingRequest, ContactLogEntry, HealthAnswersView
 from bookings.services import booking_requests_set_status
@@ -95,7 +95,10 @@ class BookingRequestAdmin(
         # The checklist appears only for the requests it concerns.
         if obj is not None and obj.needs_antiviral_prophylaxis:
             fieldsets.append(("Before scheduling", {"fields": ("antiviral_prophylaxis_arranged",)}))
-        fieldsets.append(("Appointment", {"fields": ("appointment_at", "needs_attention")}))
+        appointment = ("appointment_at", "needs_attention")
+        if obj is not None and may_see_health_answers(request) and unreviewed_changes(obj).exists():
+            appointment = (*appointment, "recheck_reviewed")
+        fieldsets.append(("Appointment", {"fields": appointment}))
         fieldsets += [
             ("Front desk", {"fields": ("staff_notes",)}),
             (
@@ -117,6 +120,11 @@ class BookingRequestAdmin(
             ("Consent", {"fields": ("consent_given_at", "consent_text_version")}),
         ]
         return fieldsets
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.may_review_rechecks = may_see_health_answers(request)
+        return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: BookingRequest | None = None):
         fields = super().get_readonly_fields(request, obj)
@@ -140,6 +148,8 @@ class BookingRequestAdmin(
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("recheck_reviewed"):
+            recheck_reviewed(booking=obj, by=request.user)
         # Scheduling, moving, unscheduling or "treated" queue (or cancel) the patient's messages.
         booking_staff_change_apply(
             booking=obj,
