@@ -114,9 +114,7 @@ def test_from_screener_to_aftercare(client, admin_client, settings, time_machine
     assert set_status(admin_client, booking, "treated").status_code == 302
     mail.outbox.clear()
     send_due()
-    assert [m.subject.split(" \N{EN DASH} ")[0] for m in mail.outbox] == [
-        "Aftercare for the next few days"
-    ]
+    assert [m.subject.split(" - ")[0] for m in mail.outbox] == ["Aftercare for the next few days"]
     expected = [
         (at(4, 10, 9), "Day 3"),
         (at(4, 21, 9), "Day 14"),
