@@ -2,7 +2,7 @@
 
 Each template in templates/emails/ (its body and its subject) is rendered with a date or an
 aware datetime in every date variable it uses; no British order ("15 December", "Tuesday 15")
-may appear.
+may appear. Rendered for a patient with a condition to arrange, none names it.
 """
 
 import re
@@ -97,3 +97,18 @@ def test_email_dates_are_in_us_order(name):
     if name in EXPECTED:
         assert EXPECTED[name] in text
     assert not BRITISH.search(text), BRITISH.search(text).group(0)
+
+
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_no_email_names_a_condition(name):
+    text = rendered(name).lower()
+    for word in ("antiviral", "cold sore", "herpes", "medicine", "prophylaxis"):
+        assert word not in text, word
+
+
+def test_the_agreed_preparation_is_only_for_those_who_have_one():
+    line = "Follow the preparation the clinic agreed with you before your appointment."
+    assert line in rendered("appointment_confirmed")
+    without = render_to_string("emails/appointment_confirmed.txt", context() | {"antiviral": False})
+    assert line not in without
+    assert "- Only one area is treated per session.\n\nTwo days before" in without
