@@ -545,7 +545,7 @@ def test_staff_home_charts_come_with_their_tables(front_desk, time_machine):
     assert 'data-conversion="appointments">1<' in html
     assert '<th scope="row">Pregnant or breastfeeding</th><td>2</td>' in html
     week = "<td>2</td><td>0</td><td>2</td><td>1</td><td>5</td>"  # by outcome, then the total
-    assert f'<th scope="row">9 Mar 2026</th>{week}' in html
+    assert f'<th scope="row">Mar 9, 2026</th>{week}' in html
     assert 'style="' not in html.split('id="content"')[1]  # the CSP forbids inline styles
 
 
