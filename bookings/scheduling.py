@@ -17,7 +17,7 @@ MISSING_TIME = "Enter the appointment's date and time to mark the request schedu
 
 
 def _day(value: date) -> str:
-    return date_format(value, "j F Y")
+    return date_format(value, "F j, Y")
 
 
 def local_date(moment: datetime) -> date:

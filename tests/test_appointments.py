@@ -116,7 +116,7 @@ def test_scheduling_before_the_earliest_booking_date_is_refused(admin_client):
     booking = make_booking(answers(previous_treatment_date=date(2026, 2, 20)))
     assert booking.earliest_booking_date == date(2026, 3, 20)
     response = schedule(admin_client, booking, at(2026, 3, 19, 16))
-    assert any("20 March 2026" in error for error in field_errors(response))
+    assert any("March 20, 2026" in error for error in field_errors(response))
     assert schedule(admin_client, booking, at(2026, 3, 20, 9)).status_code == 302
 
 
@@ -131,7 +131,7 @@ def test_scheduling_within_28_days_after_a_treatment_of_the_same_patient_is_refu
     )
     booking = make_booking()
     response = schedule(admin_client, booking, at(2026, 3, 28, 17))
-    assert any("29 March 2026" in error for error in field_errors(response))
+    assert any("March 29, 2026" in error for error in field_errors(response))
     booking.refresh_from_db()
     assert booking.status == "new"
     assert schedule(admin_client, booking, at(2026, 3, 29, 9)).status_code == 302
@@ -148,7 +148,7 @@ def test_scheduling_within_28_days_of_another_booked_session_is_refused_either_s
     for too_close in (at(2026, 3, 24, 10), at(2026, 5, 17, 10)):
         response = schedule(admin_client, booking, too_close)
         assert any(
-            "20 April 2026" in error and "23 March 2026" in error and "18 May 2026" in error
+            "April 20, 2026" in error and "March 23, 2026" in error and "May 18, 2026" in error
             for error in field_errors(response)
         )
         booking.refresh_from_db()
