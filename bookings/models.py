@@ -353,3 +353,74 @@ class ErasureRecord(models.Model):
 
     def __str__(self) -> str:
         return f"Erasure #{self.pk}"
+
+
+class Practitioner(models.Model):
+    """Someone who treats patients: the name patients see, and the diary's columns. Their
+    working hours and time off are in the diary app."""
+
+    name = models.CharField("name shown to patients", max_length=100)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practitioner",
+        verbose_name="staff account",
+    )
+    active = models.BooleanField(default=True, help_text="Only active practitioners are booked.")
+    # The secret of their private calendar feed; a new one revokes the old address.
+    feed_token = models.CharField(max_length=43, default=secrets.token_urlsafe, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Appointment(models.Model):
+    """A time in the diary for one patient's session with one practitioner.
+
+    Two active appointments of one practitioner never overlap: on PostgreSQL an exclusion
+    constraint refuses it (migration 0008); on SQLite every write goes through
+    diary.booking.appointment_book, which checks again inside an IMMEDIATE transaction.
+    """
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        TREATED = "treated", "Treated"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No show"
+
+    ACTIVE = (Status.SCHEDULED, Status.TREATED)
+
+    booking = models.ForeignKey(
+        BookingRequest, on_delete=models.CASCADE, related_name="appointments"
+    )
+    practitioner = models.ForeignKey(
+        Practitioner, on_delete=models.PROTECT, related_name="appointments"
+    )
+    starts_at = models.DateTimeField(db_index=True)
+    ends_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    # The calendar file's SEQUENCE: one more each time the time changes.
+    sequence = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["practitioner", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="appointment_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking.reference} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in self.ACTIVE

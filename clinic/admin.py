@@ -11,7 +11,7 @@ from post_office.admin import EmailAdmin
 from post_office.models import STATUS, Email
 from solo.admin import SingletonModelAdmin
 
-from clinic.models import ClinicDetails, OpeningHours, ReasonLink
+from clinic.models import AreaBooking, ClinicDetails, OpeningHours, ReasonLink
 
 
 class OpeningHoursInline(admin.TabularInline):
@@ -20,12 +20,30 @@ class OpeningHoursInline(admin.TabularInline):
     fields = ("weekday", "opens", "closes")
 
 
+class AreaBookingInline(admin.TabularInline):
+    model = AreaBooking
+    extra = 0
+    fields = ("area", "minutes", "price")
+
+
 @admin.register(ClinicDetails)
 class ClinicDetailsAdmin(SingletonModelAdmin):
-    inlines = (OpeningHoursInline,)
+    inlines = (OpeningHoursInline, AreaBookingInline)
     fieldsets = (
         (None, {"fields": ("name", "address", "phone", "email")}),
         ("Booking requests", {"fields": ("reply_working_days",)}),
+        (
+            "Booking a time",
+            {
+                "fields": (
+                    "buffer_minutes",
+                    "slot_interval_minutes",
+                    "minimum_notice_hours",
+                    "maximum_advance_days",
+                    "change_limit_hours",
+                )
+            },
+        ),
     )
 
 

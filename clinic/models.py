@@ -16,6 +16,7 @@ from django.utils import timezone
 from solo.models import SingletonModel
 
 from screener.labels import REASON_LABELS, as_choices
+from screener.questions import AREAS
 
 # The booking form's times of day (BookingRequest.PreferredTime) and where they begin and end.
 NOON = time(12)
@@ -52,6 +53,30 @@ class ClinicDetails(SingletonModel):
         default=2,
         validators=[MinValueValidator(1), MaxValueValidator(30)],
         help_text="What patients are promised after a booking request.",
+    )
+    # --- Booking a time (the diary app's free-times rules read these) ---
+    buffer_minutes = models.PositiveSmallIntegerField(
+        "buffer after each appointment (minutes)",
+        default=15,
+        validators=[MaxValueValidator(240)],
+    )
+    slot_interval_minutes = models.PositiveSmallIntegerField(
+        "times offered every (minutes)",
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+    )
+    minimum_notice_hours = models.PositiveSmallIntegerField(
+        "minimum notice (hours)", default=24, validators=[MaxValueValidator(24 * 30)]
+    )
+    maximum_advance_days = models.PositiveSmallIntegerField(
+        "booked at most (days ahead)",
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+    )
+    change_limit_hours = models.PositiveSmallIntegerField(
+        "patients move or cancel online until (hours before)",
+        default=24,
+        validators=[MaxValueValidator(24 * 14)],
     )
 
     class Meta:
@@ -152,6 +177,39 @@ class OpeningTimes:
 
     def open_weekdays(self) -> list[int]:
         return sorted({day for day, _opens, _closes in self.stretches})
+
+
+DEFAULT_APPOINTMENT_MINUTES = 60
+
+
+class AreaBooking(models.Model):
+    """How long a session of one area takes, and its price where the clinic shows one."""
+
+    clinic = models.ForeignKey(
+        ClinicDetails, on_delete=models.CASCADE, related_name="area_bookings"
+    )
+    area = models.CharField(max_length=20, choices=list(AREAS.items()), unique=True)
+    minutes = models.PositiveSmallIntegerField(
+        "appointment length (minutes)",
+        default=DEFAULT_APPOINTMENT_MINUTES,
+        validators=[MinValueValidator(10), MaxValueValidator(480)],
+    )
+    price = models.DecimalField(
+        "price of a session",
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Shown to patients before they book. Leave empty to show none.",
+    )
+
+    class Meta:
+        ordering = ["area"]
+        verbose_name = "appointment length and price"
+        verbose_name_plural = "appointment lengths and prices (an area not listed: 60 minutes)"
+
+    def __str__(self) -> str:
+        return self.get_area_display()
 
 
 class ReasonLink(models.Model):

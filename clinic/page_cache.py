@@ -193,6 +193,7 @@ CACHED_CONTENT = (
     "faq.HelpBlock",
     "clinic.ClinicDetails",
     "clinic.OpeningHours",
+    "clinic.AreaBooking",
 )
 
 

@@ -4,7 +4,9 @@ The ClinicDetails record (clinic.models) is edited by staff in the admin; this i
 frozen copy the rest of the site reads, kept in the shared cache until staff next save.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 
 from django.core.cache import cache
 from django.db import transaction
@@ -14,9 +16,16 @@ from clinic.cache import invalidate, log_cache_failure
 
 # In the shared cache (every process sees the same copy); dropped whenever staff save. The
 # shape is part of the key, so a copy cached by an older release is never read as this one.
-DETAILS_CACHE_KEY = "clinic:details:2"
+DETAILS_CACHE_KEY = "clinic:details:3"
 
 DETAIL_FIELDS = ("name", "address", "phone", "email", "reply_working_days")
+BOOKING_FIELDS = (
+    "buffer_minutes",
+    "slot_interval_minutes",
+    "minimum_notice_hours",
+    "maximum_advance_days",
+    "change_limit_hours",
+)
 HOURS_FIELDS = ("opening_hours__weekday", "opening_hours__opens", "opening_hours__closes")
 
 
@@ -30,6 +39,24 @@ class ClinicDetails:
     email: str
     reply_working_days: int
     opening_times: models.OpeningTimes
+    buffer_minutes: int = 15
+    slot_interval_minutes: int = 30
+    minimum_notice_hours: int = 24
+    maximum_advance_days: int = 90
+    change_limit_hours: int = 24
+    # area -> (minutes, price or None), for the areas staff have set.
+    area_bookings: dict[str, tuple[int, Decimal | None]] = field(default_factory=dict)
+
+    def appointment_length(self, area: str) -> timedelta:
+        minutes, _price = self.area_bookings.get(area, (models.DEFAULT_APPOINTMENT_MINUTES, None))
+        return timedelta(minutes=minutes)
+
+    def price(self, area: str) -> Decimal | None:
+        return self.area_bookings.get(area, (0, None))[1]
+
+    @property
+    def change_limit(self) -> timedelta:
+        return timedelta(hours=self.change_limit_hours)
 
     @property
     def phone_link(self) -> str:
@@ -54,23 +81,31 @@ def clinic_details() -> ClinicDetails:
 
 
 def _read_details() -> ClinicDetails:
-    """The record and its opening hours in one query. Reading never creates the record: until
-    staff first open it in the admin, the CLINIC_* settings (its defaults) apply."""
+    """The record, its opening hours and its areas' lengths (two queries). Reading never
+    creates the record: until staff first open it in the admin, its defaults apply."""
     record = models.ClinicDetails
     rows = list(
-        record.objects.filter(pk=record.singleton_instance_id).values(*DETAIL_FIELDS, *HOURS_FIELDS)
+        record.objects.filter(pk=record.singleton_instance_id).values(
+            *DETAIL_FIELDS, *BOOKING_FIELDS, *HOURS_FIELDS
+        )
     )
     if rows:
-        fields = {name: rows[0][name] for name in DETAIL_FIELDS}
+        fields = {name: rows[0][name] for name in (*DETAIL_FIELDS, *BOOKING_FIELDS)}
     else:
         unsaved = record()
-        fields = {name: getattr(unsaved, name) for name in DETAIL_FIELDS}
+        fields = {name: getattr(unsaved, name) for name in (*DETAIL_FIELDS, *BOOKING_FIELDS)}
     stretches = models.OpeningTimes.from_rows(
         tuple(row[name] for name in HOURS_FIELDS)
         for row in rows
         if row["opening_hours__weekday"] is not None
     )
-    return ClinicDetails(**fields, opening_times=stretches)
+    areas = {
+        area: (minutes, price)
+        for area, minutes, price in models.AreaBooking.objects.values_list(
+            "area", "minutes", "price"
+        )
+    }
+    return ClinicDetails(**fields, opening_times=stretches, area_bookings=areas)
 
 
 def forget_clinic_details() -> None:

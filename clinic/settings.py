@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "faq",
     "screener",
     "bookings",
+    "diary",
     # Django's admin with the site's own AdminSite: a second factor for every member of staff.
     "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
@@ -289,6 +290,10 @@ POST_OFFICE = {
 OUTBOX_LOCK_FILE = env("OUTBOX_LOCK_FILE") or str(BASE_DIR / "send_due_messages.lock")
 # Files kept by the site: the outbox's attachments (calendar files).
 MEDIA_ROOT = env("MEDIA_ROOT") or BASE_DIR / "media"
+
+# --- Booking a time ---------------------------------------------------------------------------
+# How long a time stays held for a patient on the check-your-answers page.
+SLOT_HOLD_MINUTES = env_int("SLOT_HOLD_MINUTES", 10)
 
 # --- Abuse protection -------------------------------------------------------------------------
 # "<count>/<period>" as django-ratelimit reads it (s, m, h, d); empty turns the limit off.

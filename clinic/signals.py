@@ -54,9 +54,9 @@ def clinic_details_changed(sender: Any, **kwargs: Any) -> None:
 def connect_clinic_details() -> None:
     from django.db.models.signals import post_delete, post_save
 
-    from clinic.models import ClinicDetails, OpeningHours
+    from clinic.models import AreaBooking, ClinicDetails, OpeningHours
 
-    for model in (ClinicDetails, OpeningHours):
+    for model in (ClinicDetails, OpeningHours, AreaBooking):
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(
                 clinic_details_changed, sender=model, dispatch_uid=f"clinic:{model.__name__}:{name}"

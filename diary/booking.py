@@ -1,0 +1,157 @@
+"""Writing the diary: holding a time, and making or moving an appointment, never two at once.
+
+Every write that could double-book takes the practitioner's lock first (PostgreSQL: the
+practitioner's row, FOR UPDATE; SQLite: the IMMEDIATE transaction the settings give every
+atomic block, which takes the database's write lock at BEGIN), then checks that the time is
+still free, then writes. On PostgreSQL the exclusion constraint of migration
+bookings/0008 refuses an overlap even if a write skipped all this.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bookings.models import Appointment, BookingRequest, Practitioner
+from clinic.selectors import clinic_details
+from diary import free_times
+from diary.models import SlotHold
+from diary.selectors import clinic_zone, free_times_between
+
+
+class SlotTaken(Exception):
+    """The time is not (or no longer) free."""
+
+
+def holder_for(session_key: str) -> str:
+    """What a hold stores of the browser session: a hash, never the key."""
+    return hashlib.sha256(f"hold:{session_key}".encode()).hexdigest()
+
+
+def parse_slot(value: str) -> datetime | None:
+    """A `slot` value (YYYY-MM-DDTHH:MM, local) as an aware time; None if it is not one."""
+    try:
+        naive = datetime.strptime(value.strip(), "%Y-%m-%dT%H:%M")
+    except (ValueError, AttributeError):
+        return None
+    return free_times.local(naive.date(), naive.time(), clinic_zone())
+
+
+def find_free(
+    starts_at: datetime,
+    *,
+    area: str,
+    earliest=None,
+    holder: str = "",
+    ignore_appointment: int | None = None,
+    practitioner_id: int | None = None,
+    now: datetime | None = None,
+) -> free_times.Slot:
+    """The offered time starting at `starts_at`, or SlotTaken."""
+    day = starts_at.astimezone(clinic_zone()).date()
+    free = free_times_between(
+        first=day,
+        last=day,
+        area=area,
+        now=now,
+        earliest=earliest,
+        holder=holder,
+        ignore_appointment=ignore_appointment,
+        practitioner_id=practitioner_id,
+    )
+    for slot in free[day]:
+        if slot.starts_at == starts_at:
+            return slot
+    raise SlotTaken
+
+
+def _lock(practitioner_id: int) -> None:
+    # On SQLite the IMMEDIATE transaction already holds the write lock; FOR UPDATE is a no-op.
+    Practitioner.objects.select_for_update().filter(pk=practitioner_id).first()
+
+
+def slot_hold(*, starts_at: datetime, area: str, earliest, holder: str) -> SlotHold:
+    """Hold a free time for SLOT_HOLD_MINUTES for one session, releasing its other holds."""
+    with transaction.atomic():
+        slot = find_free(starts_at, area=area, earliest=earliest, holder=holder)
+        _lock(slot.practitioner_id)
+        slot = find_free(
+            starts_at,
+            area=area,
+            earliest=earliest,
+            holder=holder,
+            practitioner_id=slot.practitioner_id,
+        )
+        SlotHold.objects.filter(holder=holder).delete()
+        return SlotHold.objects.create(
+            practitioner_id=slot.practitioner_id,
+            starts_at=slot.starts_at,
+            ends_at=slot.starts_at + clinic_details().appointment_length(area),
+            holder=holder,
+            expires_at=timezone.now() + timedelta(minutes=settings.SLOT_HOLD_MINUTES),
+        )
+
+
+def slot_release(*, holder: str) -> None:
+    SlotHold.objects.filter(holder=holder).delete()
+
+
+def expired_holds_delete() -> int:
+    deleted, _ = SlotHold.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted
+
+
+def appointment_book(
+    *,
+    booking: BookingRequest,
+    starts_at: datetime,
+    area: str,
+    earliest=None,
+    holder: str = "",
+    moving: Appointment | None = None,
+) -> Appointment:
+    """Make the booking's appointment at `starts_at` (or move `moving` there), if the time is
+    free: for the held practitioner when the holder holds it, else for whoever is free. Call
+    inside transaction.atomic() with the rest of the booking; raises SlotTaken."""
+    hold = SlotHold.objects.filter(holder=holder, starts_at=starts_at).first() if holder else None
+    ignore = moving.pk if moving is not None else None
+    if hold is not None:
+        practitioner_id = hold.practitioner_id
+    else:
+        practitioner_id = find_free(
+            starts_at, area=area, earliest=earliest, ignore_appointment=ignore
+        ).practitioner_id
+    _lock(practitioner_id)
+    find_free(
+        starts_at,
+        area=area,
+        earliest=earliest,
+        holder=holder,
+        ignore_appointment=ignore,
+        practitioner_id=practitioner_id,
+    )
+    ends_at = starts_at + clinic_details().appointment_length(area)
+    try:
+        with transaction.atomic():
+            if moving is not None:
+                moving.practitioner_id = practitioner_id
+                moving.starts_at, moving.ends_at = starts_at, ends_at
+                moving.sequence += 1
+                moving.save(update_fields=["practitioner", "starts_at", "ends_at", "sequence"])
+                appointment = moving
+            else:
+                appointment = Appointment.objects.create(
+                    booking=booking,
+                    practitioner_id=practitioner_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
+    except IntegrityError as clash:  # PostgreSQL's exclusion constraint
+        raise SlotTaken from clash
+    if holder:
+        SlotHold.objects.filter(holder=holder).delete()
+    return appointment
