@@ -10,7 +10,6 @@ import sys
 
 from tests.test_outbox_overlap import outbox_env, run  # noqa: F401 (fixture)
 
-
 ROUNDS = 5
 
 

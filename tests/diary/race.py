@@ -13,7 +13,7 @@ from datetime import timedelta
 sys.path.insert(0, os.getcwd())
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
