@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 from post_office.models import STATUS, Email
 
 from bookings.emails import queue_email
-from bookings.models import BookingRequest, Message, RecheckSubmission
+from bookings.models import Appointment, BookingRequest, Message, RecheckSubmission
 from clinic.selectors import clinic_details
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
 from screener.session import answers_from_dict, answers_to_dict
@@ -33,7 +33,6 @@ Attention = BookingRequest.AttentionReason
 APPOINTMENT_SALT = "bookings.appointment"
 # A hard ceiling on any link's age; the appointment's own day ends it sooner (link_expired).
 LINK_MAX_AGE = timedelta(days=getattr(settings, "APPOINTMENT_LINK_MAX_AGE_DAYS", 800))
-APPOINTMENT_LENGTH = timedelta(minutes=getattr(settings, "APPOINTMENT_LENGTH_MINUTES", 75))
 # Local hour at which messages about a day (aftercare, next session) are sent.
 MORNING = time(getattr(settings, "MESSAGE_HOUR", 9))
 RECHECK_BEFORE_DAYS = 2  # the reminder: two days before, at the appointment's local time
@@ -122,19 +121,34 @@ def _send_at(moment: datetime) -> datetime | None:
 # --- The calendar file --------------------------------------------------------------------
 
 
-def appointment_ics(booking: BookingRequest) -> bytes:
-    """An iCalendar event: when, where, the reference and the clinic's phone. No health data."""
+def current_appointment(booking: BookingRequest) -> Appointment | None:
+    """The request's appointment in the diary: its latest, whatever its status."""
+    return booking.appointments.order_by("-created_at", "-pk").first()
+
+
+def appointment_ics(booking: BookingRequest, *, cancelled: bool = False) -> bytes:
+    """An iCalendar event: when, where, the reference and the clinic's phone. No health data.
+
+    One UID per request, and SEQUENCE one higher each time the time changes, so a calendar
+    moves (or, with METHOD:CANCEL, removes) the event it already holds."""
     clinic = clinic_details()
+    appointment = current_appointment(booking)
+    starts_at = appointment.starts_at if appointment else booking.appointment_at
+    ends_at = appointment.ends_at if appointment else starts_at + clinic.appointment_length("")
     calendar = Calendar()
     calendar.add("prodid", f"-//{clinic.name}//Appointments//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", "CANCEL" if cancelled else "PUBLISH")
     event = Event()
-    event.add("uid", f"{booking.reference}-{booking.appointment_nonce}@clinic")
+    event.add("uid", f"{booking.reference}@clinic")
+    event.add("sequence", (appointment.sequence if appointment else 0) + int(cancelled))
     event.add("dtstamp", timezone.now())
-    event.add("dtstart", booking.appointment_at)
-    event.add("dtend", booking.appointment_at + APPOINTMENT_LENGTH)
+    # Local times (with their VTIMEZONE), as a calendar shows them.
+    event.add("dtstart", timezone.localtime(starts_at))
+    event.add("dtend", timezone.localtime(ends_at))
     event.add("summary", f"Appointment at {clinic.name}")
+    if cancelled:
+        event.add("status", "CANCELLED")
     event.add("location", f"{clinic.name}, {clinic.address}")
     event.add(
         "description",
@@ -210,17 +224,28 @@ def _queue_appointment_messages(booking: BookingRequest) -> None:
 
 
 def appointment_schedule(
-    *, booking: BookingRequest, appointment_at: datetime, by: Any = None
+    *,
+    booking: BookingRequest,
+    appointment_at: datetime,
+    by: Any = None,
+    appointment: Appointment | None = None,
 ) -> BookingRequest:
     """Put the request in the diary at `appointment_at` (new, or moved) and tell the patient.
 
+    The front desk's way: `appointment` is None and the diary places it (diary.booking
+    appointment_place; raises SlotTaken if every practitioner is busy then). The patient's
+    online booking passes the appointment diary.booking has just made or moved.
     A fresh nonce kills the old time's links; its unsent messages are deleted. The re-check
     and anything the patient raised about the old time start afresh. The rules
     (bookings.scheduling) are the caller's to check first.
     """
+    from diary.booking import appointment_place
+
     with transaction.atomic():
+        if appointment is None:
+            appointment = appointment_place(booking=booking, starts_at=appointment_at)
         appointment_messages_cancel(booking=booking)
-        booking.appointment_at = appointment_at
+        booking.appointment_at = appointment.starts_at
         booking.status = Status.SCHEDULED
         booking.appointment_nonce = secrets.token_urlsafe(12)
         booking.appointment_set_by = by if getattr(by, "pk", None) else None
@@ -233,6 +258,22 @@ def appointment_schedule(
         booking.save()
         _queue_appointment_messages(booking)
     return booking
+
+
+# The diary's status for each request status that takes the request out of the diary.
+APPOINTMENT_STATUS_FOR = {
+    Status.TREATED: Appointment.Status.TREATED,
+    Status.NO_SHOW: Appointment.Status.NO_SHOW,
+}
+
+
+def appointment_status_follow(*, booking: BookingRequest) -> None:
+    """The diary follows the request's status: treated and no-show as such; any other status
+    but scheduled frees the time."""
+    if booking.status == Status.SCHEDULED:
+        return
+    status = APPOINTMENT_STATUS_FOR.get(booking.status, Appointment.Status.CANCELLED)
+    booking.appointments.filter(status=Appointment.Status.SCHEDULED).update(status=status)
 
 
 def booking_staff_change_apply(
@@ -254,6 +295,7 @@ def booking_staff_change_apply(
         appointment_schedule(booking=booking, appointment_at=booking.appointment_at, by=by)
     elif not scheduled and previous_status == Status.SCHEDULED:
         appointment_messages_cancel(booking=booking)
+    appointment_status_follow(booking=booking)
     if booking.status == Status.TREATED and previous_status != Status.TREATED:
         treatment_record(booking=booking)
 
@@ -266,6 +308,7 @@ def appointment_cancel(*, booking: BookingRequest) -> None:
         booking.needs_attention = True
         booking.attention_reason = Attention.CANCELLED_BY_PATIENT
         booking.save(update_fields=["status", "needs_attention", "attention_reason"])
+        appointment_status_follow(booking=booking)
 
 
 def appointment_change_request(*, booking: BookingRequest) -> None:

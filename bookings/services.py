@@ -24,6 +24,7 @@ from bookings.emails import (
     queue_can_book_email,
 )
 from bookings.models import (
+    Appointment,
     BookingRequest,
     ContactLogEntry,
     ErasureRecord,
@@ -117,7 +118,16 @@ def booking_requests_set_status(*, requests: QuerySet[BookingRequest], status: s
     appointment, on the request's own page). Returns how many changed."""
     if status == BookingRequest.Status.SCHEDULED:
         raise ValueError("Schedule a request on its own page, with its appointment.")
-    return requests.exclude(status=status).update(status=status)
+    changing = requests.exclude(status=status)
+    # The diary follows: the time is freed (or marked no-show) with the request.
+    Appointment.objects.filter(
+        booking__in=changing, status=Appointment.Status.SCHEDULED
+    ).update(
+        status=Appointment.Status.NO_SHOW
+        if status == BookingRequest.Status.NO_SHOW
+        else Appointment.Status.CANCELLED
+    )
+    return changing.update(status=status)
 
 
 def patient_requests(*, email: str) -> QuerySet[BookingRequest]:

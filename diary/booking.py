@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from bookings.models import Appointment, BookingRequest, Practitioner
 from clinic.selectors import clinic_details
 from diary import free_times
-from diary.models import SlotHold
+from diary.models import SlotHold, TimeOff, WorkingHours
 from diary.selectors import clinic_zone, free_times_between
 
 
@@ -155,3 +156,97 @@ def appointment_book(
     if holder:
         SlotHold.objects.filter(holder=holder).delete()
     return appointment
+
+
+def _clashes(practitioner_id: int, starts_at: datetime, ends_at: datetime, *, buffer, moving):
+    appointments = Appointment.objects.filter(
+        practitioner_id=practitioner_id,
+        status__in=Appointment.ACTIVE,
+        starts_at__lt=ends_at + buffer,
+        ends_at__gt=starts_at - buffer,
+    )
+    if moving is not None:
+        appointments = appointments.exclude(pk=moving.pk)
+    time_off = TimeOff.objects.filter(
+        practitioner_id=practitioner_id, starts_at__lt=ends_at, ends_at__gt=starts_at
+    )
+    return appointments.exists() or time_off.exists()
+
+
+def _works_then(practitioner_id: int, starts_at: datetime, ends_at: datetime) -> bool:
+    start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+    return (
+        start.date() == end.date()
+        and WorkingHours.objects.filter(
+            practitioner_id=practitioner_id,
+            weekday=start.weekday(),
+            start__lte=start.time(),
+            end__gte=end.time(),
+        ).exists()
+    )
+
+
+def placement_for(booking: BookingRequest, starts_at: datetime) -> int:
+    """Who the front desk's appointment at `starts_at` goes to: the practitioner it already
+    has if they are still free, else the least busy practitioner working then, else the least
+    busy one free then (the front desk may book outside working hours, never over another
+    appointment, its buffer or time off). Raises SlotTaken if none is free."""
+    details = clinic_details()
+    ends_at = starts_at + details.appointment_length(booking.screening.area)
+    buffer = timedelta(minutes=details.buffer_minutes)
+    moving = booking.appointments.filter(status=Appointment.Status.SCHEDULED).first()
+    day = timezone.localtime(starts_at).date()
+    practitioners = list(
+        Practitioner.objects.filter(active=True)
+        .annotate(
+            that_day=Count(
+                "appointments",
+                filter=Q(
+                    appointments__status__in=Appointment.ACTIVE,
+                    appointments__starts_at__date=day,
+                ),
+            )
+        )
+        .order_by("that_day", "pk")
+        .values_list("pk", flat=True)
+    )
+    if moving is not None and moving.practitioner_id in practitioners:
+        practitioners.remove(moving.practitioner_id)
+        practitioners.insert(0, moving.practitioner_id)
+    free = [
+        pk
+        for pk in practitioners
+        if not _clashes(pk, starts_at, ends_at, buffer=buffer, moving=moving)
+    ]
+    for pk in free:
+        if _works_then(pk, starts_at, ends_at):
+            return pk
+    if free:
+        return free[0]
+    raise SlotTaken
+
+
+def appointment_place(*, booking: BookingRequest, starts_at: datetime) -> Appointment:
+    """The front desk's appointment at `starts_at` (new, or the scheduled one moved), under the
+    practitioner's lock. Call inside transaction.atomic(); raises SlotTaken."""
+    practitioner_id = placement_for(booking, starts_at)
+    _lock(practitioner_id)
+    placement_for(booking, starts_at)  # again, now that nobody else can write for them
+    moving = booking.appointments.filter(status=Appointment.Status.SCHEDULED).first()
+    ends_at = starts_at + clinic_details().appointment_length(booking.screening.area)
+    try:
+        with transaction.atomic():
+            if moving is None:
+                return Appointment.objects.create(
+                    booking=booking,
+                    practitioner_id=practitioner_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                )
+            moving.practitioner_id = practitioner_id
+            moving.starts_at, moving.ends_at = starts_at, ends_at
+            moving.sequence += 1
+            moving.save(update_fields=["practitioner", "starts_at", "ends_at", "sequence"])
+            return moving
+    except IntegrityError as clash:
+        raise SlotTaken from clash

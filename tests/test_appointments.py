@@ -777,3 +777,73 @@ def test_purge_deletes_the_calendar_files_of_moved_appointments_only(admin_clien
 
     assert calendar_files() == current
     assert not default_storage.exists(old) and default_storage.exists(current[0])
+
+
+# --- The diary behind the front desk's scheduling -------------------------------------------
+
+
+def ics_of(message):
+    ((_name, content, _mimetype),) = message.attachments
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    return event
+
+
+def test_scheduling_makes_an_appointment_in_the_diary(admin_client):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20, 10))
+    (appointment,) = booking.appointments.all()
+    assert appointment.status == "scheduled"
+    assert appointment.starts_at == at(2026, 3, 20, 10)
+    assert appointment.ends_at == at(2026, 3, 20, 11)  # 60 minutes unless the clinic sets more
+    assert appointment.practitioner.name == "Clinician"
+
+
+def test_moving_keeps_the_calendar_event_with_a_higher_sequence(admin_client):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20, 10))
+    send_due()
+    (first,) = sent_with("Your appointment")
+    mail.outbox.clear()
+    schedule(admin_client, booking, at(2026, 3, 27, 15))
+    send_due()
+    (second,) = sent_with("Your appointment")
+    assert str(ics_of(first)["uid"]) == str(ics_of(second)["uid"])
+    assert int(ics_of(second)["sequence"]) == int(ics_of(first)["sequence"]) + 1
+    (appointment,) = booking.appointments.all()
+    assert appointment.starts_at == at(2026, 3, 27, 15)
+
+
+def test_a_time_another_appointment_takes_is_refused_with_nothing_saved(admin_client):
+    first, second = make_booking(), make_booking(email="other@example.com")
+    schedule(admin_client, first, at(2026, 3, 20, 10))
+    # 10:30 overlaps 10:00 to 11:00; 11:00 runs into its 15-minute buffer.
+    for when in (at(2026, 3, 20, 10, 30), at(2026, 3, 20, 11)):
+        response = schedule(admin_client, second, when)
+        assert response.status_code == 200
+        assert any("No practitioner is free then" in e for e in field_errors(response))
+    second.refresh_from_db()
+    assert second.status == "new" and not second.appointments.exists()
+    assert schedule(admin_client, second, at(2026, 3, 20, 11, 15)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("status", "diary_status"),
+    [("cancelled", "cancelled"), ("treated", "treated"), ("no_show", "no_show")],
+)
+def test_the_diary_follows_the_requests_status(admin_client, status, diary_status):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20, 10))
+    set_status(admin_client, booking, status)
+    assert booking.appointments.get().status == diary_status
+
+
+def test_marking_requests_cancelled_from_the_worklist_frees_their_times(admin_client):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20, 10))
+    admin_client.post(
+        "/admin/bookings/bookingrequest/?show=all",
+        {"action": "mark_cancelled", "_selected_action": [booking.pk]},
+    )
+    booking.refresh_from_db()
+    assert booking.status == "cancelled"
+    assert booking.appointments.get().status == "cancelled"

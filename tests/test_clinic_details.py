@@ -7,6 +7,7 @@ only days and times the clinic is open, once staff have set opening hours.
 
 import dataclasses
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -47,6 +48,15 @@ def admin_form(**changes) -> dict[str, str]:
         "phone": "(207) 555-0142",
         "email": "appointments@riverside-skin.example",
         "reply_working_days": "2",
+        "buffer_minutes": "15",
+        "slot_interval_minutes": "30",
+        "minimum_notice_hours": "24",
+        "maximum_advance_days": "90",
+        "change_limit_hours": "24",
+        "area_bookings-TOTAL_FORMS": "0",
+        "area_bookings-INITIAL_FORMS": "0",
+        "area_bookings-MIN_NUM_FORMS": "0",
+        "area_bookings-MAX_NUM_FORMS": "1000",
         "opening_hours-TOTAL_FORMS": "0",
         "opening_hours-INITIAL_FORMS": "0",
         "opening_hours-MIN_NUM_FORMS": "0",
@@ -72,9 +82,10 @@ def test_the_settings_only_seed_the_record(settings):
 
 
 def test_details_are_read_through_the_shared_cache(settings, django_assert_num_queries):
-    """One query (the record with its hours) when the cache is cold, none after."""
+    """Two queries (the record with its hours; the areas' lengths and prices) when the cache
+    is cold, none after."""
     ClinicDetails.get_solo()
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         clinic_details()
     assert cache.get(DETAILS_CACHE_KEY).name == settings.CLINIC_NAME
     with django_assert_num_queries(0):
@@ -253,3 +264,23 @@ def test_without_opening_hours_every_day_and_time_is_offered(client):
     html = client.get(BOOKING_URL).content.decode()
     assert html.count('name="preferred_time"') == 3
     assert "We are open on" not in html
+
+
+def test_an_areas_length_and_price_are_read_with_the_details(admin_client):
+    response = admin_client.post(
+        ADMIN_URL,
+        admin_form(
+            **{
+                "area_bookings-TOTAL_FORMS": "1",
+                "area_bookings-0-area": "hands",
+                "area_bookings-0-minutes": "45",
+                "area_bookings-0-price": "250.00",
+            }
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    details = clinic_details()
+    assert details.appointment_length("hands") == timedelta(minutes=45)
+    assert details.price("hands") == Decimal("250.00")
+    assert details.appointment_length("face_neck") == timedelta(minutes=60)
+    assert details.price("face_neck") is None

@@ -7,6 +7,7 @@ from django.utils import timezone
 from bookings import scheduling
 from bookings.appointments import unreviewed_changes
 from bookings.models import BookingRequest, ContactLogEntry
+from diary.booking import SlotTaken, placement_for
 
 PROPHYLAXIS_REQUIRED = (
     "Tick this once antiviral prophylaxis has been arranged: a patient with a history of cold "
@@ -24,6 +25,10 @@ class LabelledSplitDateTime(widgets.AdminSplitDateTime):
         self.widgets[1].attrs["aria-label"] = "Appointment time"
 
 
+NO_PRACTITIONER_FREE = (
+    "No practitioner is free then: another appointment (with its buffer) or time off "
+    "overlaps it. The calendar shows the day."
+)
 RECHECK_NOT_REVIEWED = (
     "The re-check says treatment may have to wait: a clinician must mark it reviewed first."
 )
@@ -107,6 +112,12 @@ class BookingRequestAdminForm(forms.ModelForm):
             booked_at=times(BookingRequest.Status.SCHEDULED),
         ):
             self.add_error("appointment_at", message)
+        if "appointment_at" in self.errors:
+            return
+        try:
+            placement_for(self.instance, when)
+        except SlotTaken:
+            self.add_error("appointment_at", NO_PRACTITIONER_FREE)
 
 
 class ContactLogEntryForm(forms.ModelForm):
