@@ -44,6 +44,7 @@ def booking_request(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         today=timezone.localdate(),
         earliest=result.earliest_booking_date,
+        opening_times=clinic_details().opening_times,
     )
     context = {"form": form, "area_label": AREA_LABELS[stored.answers.area], "result": result}
     if request.method == "POST":
