@@ -4,7 +4,6 @@ import tempfile
 from datetime import date, datetime, time
 from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -52,7 +51,12 @@ def booking_request_create(
     screening_id: int,
     answers: Answers,
     result: Result,
-    cleaned_data: dict[str, Any],
+    full_name: str,
+    email: str,
+    phone: str,
+    preferred_date: date,
+    preferred_time: str,
+    notes: str = "",
     taken_by: AbstractBaseUser | None = None,
 ) -> BookingRequest:
     """Save a patient's booking request with their screening answers, and queue its e-mails.
@@ -70,12 +74,12 @@ def booking_request_create(
                 screening = Screening.objects.select_for_update().get(pk=screening_id)
                 booking = BookingRequest.objects.create(
                     screening=screening,
-                    full_name=cleaned_data["full_name"],
-                    email=cleaned_data["email"],
-                    phone=cleaned_data["phone"],
-                    preferred_date=cleaned_data["preferred_date"],
-                    preferred_time=cleaned_data["preferred_time"],
-                    notes=cleaned_data.get("notes", ""),
+                    full_name=full_name,
+                    email=email,
+                    phone=phone,
+                    preferred_date=preferred_date,
+                    preferred_time=preferred_time,
+                    notes=notes,
                     answers=answers_to_dict(answers),
                     outcome=result.outcome.value,
                     reasons=",".join(reason.value for reason in result.reasons),

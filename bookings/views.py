@@ -61,7 +61,12 @@ def booking_request(request: HttpRequest) -> HttpResponse:
                     screening_id=stored.screening_id,
                     answers=stored.answers,
                     result=result,
-                    cleaned_data=form.cleaned_data,
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                    preferred_date=form.cleaned_data["preferred_date"],
+                    preferred_time=form.cleaned_data["preferred_time"],
+                    notes=form.cleaned_data["notes"],
                 )
             except ScreeningAlreadyBooked as already:
                 # The same form sent twice (or from two tabs): show the request that was made.

@@ -96,7 +96,12 @@ class PhoneBookingMixin(AdminPagesMixin):
                     screening_id=screening_id,
                     answers=answers,
                     result=result,
-                    cleaned_data=form.cleaned_data,
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                    preferred_date=form.cleaned_data["preferred_date"],
+                    preferred_time=form.cleaned_data["preferred_time"],
+                    notes=form.cleaned_data["notes"],
                     taken_by=request.user,
                 )
             except ScreeningAlreadyBooked as already:
