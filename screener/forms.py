@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from screener.eligibility import Answers, Area, Concern
-from screener.questions import AREAS, CONCERNS, QUESTIONS, Question
+from screener.questions import AREAS, CONCERNS, DATED_QUESTIONS, QUESTIONS, Question
 
 AREA_CHOICES = [(str(code), label) for code, label in AREAS.items()]
 CONCERN_CHOICES = [(str(code), label) for code, label in CONCERNS.items()]
@@ -182,8 +182,6 @@ def initial_from_answers(answers: Answers) -> dict:
     return initial
 
 
-# The questions that need a date when answered "yes": question -> its date field.
-DATED_QUESTIONS = {q.name: q.date_name for q in QUESTIONS if q.date_name}
 # Fields that take exactly one value (everything but `concerns`).
 SINGLE_VALUE_FIELDS = ("area", *(q.name for q in QUESTIONS))
 
