@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bookings.models import BookingRequest
 from clinic.models import OpeningTimes
+from clinic.validators import EMAIL_INVALID, EMAIL_MAX_LENGTH, validate_deliverable_email
 from screener.forms import RadioGroup
 
 NOTES_MAX_LENGTH = 1000
@@ -55,6 +56,17 @@ CONSENT_LABEL = _(
     "about this request"
 )
 NO_NOTES = _("None")
+NOTICE_CONSENT_LABEL = _(
+    "Keep my email address until that date to send me this one email, as the "
+    '<a href="{}">privacy notice</a> explains'
+)
+# Both forms' address fields (the phone booking form's too); the format is checked as our mail
+# server will take it (clinic.validators), after Django's own check.
+EMAIL_ERRORS = {
+    "required": _("Enter your email address"),
+    "invalid": EMAIL_INVALID,
+    "max_length": _("Email address must be 254 characters or fewer"),
+}
 # "a and b", "a, b and c"; "a or b".
 AND_LIST = _("%(items)s and %(last)s")
 OR_LIST = _("%(items)s or %(last)s")
@@ -132,13 +144,10 @@ class BookingRequestForm(forms.Form):
     )
     email = forms.EmailField(
         label=_("Email address"),
-        max_length=254,
+        max_length=EMAIL_MAX_LENGTH,
         help_text=_("We will send your booking reference to this address."),
-        error_messages={
-            "required": _("Enter your email address"),
-            "invalid": _("Enter an email address in the correct format, like name@example.com"),
-            "max_length": _("Email address must be 254 characters or fewer"),
-        },
+        validators=[validate_deliverable_email],
+        error_messages=EMAIL_ERRORS,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     phone = forms.CharField(
@@ -335,28 +344,21 @@ class CanBookNoticeForm(forms.Form):
     """ "Email me when I can book", on the result page of a dated deferral."""
 
     notify_email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
+        label=_("Email address"),
+        max_length=EMAIL_MAX_LENGTH,
+        validators=[validate_deliverable_email],
+        error_messages=EMAIL_ERRORS,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     consent = forms.BooleanField(
         error_messages={
-            "required": "Tick the box to agree that we keep your email address until then",
+            "required": _("Tick the box to agree that we keep your email address until then"),
         },
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].label = format_html(
-            "Keep my email address until that date to send me this one email, as the "
-            '<a href="{}">privacy notice</a> explains',
-            reverse("privacy"),
-        )
+        self.fields["consent"].label = format_html(NOTICE_CONSENT_LABEL, reverse("privacy"))
 
     def error_summary(self) -> list[tuple[str, str]]:
         return [(bound.auto_id, message) for bound in self for message in bound.errors]
