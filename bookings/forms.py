@@ -60,6 +60,9 @@ NOTICE_CONSENT_LABEL = _(
     "Keep my email address until that date to send me this one email, as the "
     '<a href="{}">privacy notice</a> explains'
 )
+NOTICE_ASKED_TOO_OFTEN = _(
+    "We cannot take more requests for this email address today. Try again tomorrow"
+)
 # Both forms' address fields (the phone booking form's too); the format is checked as our mail
 # server will take it (clinic.validators), after Django's own check.
 EMAIL_ERRORS = {
@@ -359,6 +362,12 @@ class CanBookNoticeForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = format_html(NOTICE_CONSENT_LABEL, reverse("privacy"))
+
+    def refuse_as_asked_too_often(self) -> None:
+        """The address was asked for too often today (bookings.services.NOTICES_PER_ADDRESS)."""
+        self.add_error(
+            "notify_email", forms.ValidationError(NOTICE_ASKED_TOO_OFTEN, code="too_often")
+        )
 
     def error_summary(self) -> list[tuple[str, str]]:
         return [(bound.auto_id, message) for bound in self for message in bound.errors]

@@ -15,6 +15,7 @@ from bookings.decorators import screening_required
 from bookings.forms import BookingRequestForm, CanBookNoticeForm
 from bookings.models import BookingRequest
 from bookings.services import (
+    NoticeLimitReached,
     ScreeningAlreadyBooked,
     booking_request_create,
     can_book_notice_queue,
@@ -126,6 +127,10 @@ def can_book_notice(request: HttpRequest) -> HttpResponse:
     form = CanBookNoticeForm(request.POST)
     if not form.is_valid():
         return render_result(request, stored, notify_form=form)
-    can_book_notice_queue(address=form.cleaned_data["notify_email"], send_on=earliest)
+    try:
+        can_book_notice_queue(address=form.cleaned_data["notify_email"], send_on=earliest)
+    except NoticeLimitReached:
+        form.refuse_as_asked_too_often()
+        return render_result(request, stored, notify_form=form)
     request.session[NOTICE_SESSION_KEY] = earliest.isoformat()
     return redirect("screener:result")
