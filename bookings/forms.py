@@ -116,12 +116,12 @@ def _long_date(value: date) -> str:
     return date_format(value, "F j, Y")
 
 
-def _word_list(words: Iterable[str], joined: str = AND_LIST) -> str:
+def _word_list(words: Iterable[object], joined: object = AND_LIST) -> str:
     """Join words as a sentence does: "a", "a and b", "a, b and c" (or OR_LIST's "or")."""
-    words = [str(word) for word in words]
-    if len(words) <= 1:
-        return "".join(words)
-    return joined % {"items": ", ".join(words[:-1]), "last": words[-1]}
+    items = [str(word) for word in words]
+    if len(items) <= 1:
+        return "".join(items)
+    return str(joined) % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
 def _times_of_day(choices: Iterable[tuple[str, str]], among: set[str] | None = None) -> str:
@@ -220,7 +220,7 @@ class BookingRequestForm(forms.Form):
         self.first_date, self.last_date = booking_window(today, earliest)
         self._describe_dates()
         self._describe_times()
-        self.fields["consent"].label = format_html(CONSENT_LABEL, reverse("privacy"))
+        self.fields["consent"].label = format_html(str(CONSENT_LABEL), reverse("privacy"))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -243,18 +243,22 @@ class BookingRequestForm(forms.Form):
             days = [WEEKDAYS_PLURAL[day] for day in self.opening.open_weekdays()]
             hints.append(OPEN_DAYS_HINT % {"days": _word_list(days)})
         hints.append(DATE_TYPING_HINT % {"example": example, "first": first})
-        hints.append(DATE_CONFIRM_HINT)
+        hints.append(str(DATE_CONFIRM_HINT))
         field.help_text = " ".join(str(hint) for hint in hints)
         field.error_messages["invalid"] = DATE_INVALID % {"example": example}
 
     def _describe_times(self) -> None:
         """The times of day the clinic is open for (all three until staff set hours)."""
+        times = self.opening.times_of_day() if self.opening.is_set else None
+        self.time_choices = [
+            (value, label)
+            for value, label in BookingRequest.PreferredTime.choices
+            if times is None or value in times
+        ]
         field = self.fields["preferred_time"]
-        if self.opening.is_set:
-            times = self.opening.times_of_day()
-            field.choices = [(value, label) for value, label in field.choices if value in times]
+        field.choices = self.time_choices  # type: ignore[attr-defined]  # a ChoiceField
         field.error_messages["invalid_choice"] = TIME_CHOICE % {
-            "times": _times_of_day(field.choices)
+            "times": _times_of_day(self.time_choices)
         }
 
     @property
@@ -327,16 +331,15 @@ class BookingRequestForm(forms.Form):
         if self.opening.is_set and day and time_of_day:
             open_then = self.opening.times_of_day_on(day.weekday())
             if time_of_day not in open_then:
-                field = self.fields["preferred_time"]
                 self.add_error(
                     "preferred_time",
                     forms.ValidationError(
                         TIME_CLOSED,
                         code="closed",
                         params={
-                            "time": str(dict(field.choices)[time_of_day]).lower(),
+                            "time": str(dict(self.time_choices)[time_of_day]).lower(),
                             "weekdays": WEEKDAYS_PLURAL[day.weekday()],
-                            "times": _times_of_day(field.choices, among=open_then),
+                            "times": _times_of_day(self.time_choices, among=open_then),
                         },
                     ),
                 )
@@ -361,7 +364,7 @@ class CanBookNoticeForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].label = format_html(NOTICE_CONSENT_LABEL, reverse("privacy"))
+        self.fields["consent"].label = format_html(str(NOTICE_CONSENT_LABEL), reverse("privacy"))
 
     def refuse_as_asked_too_often(self) -> None:
         """The address was asked for too often today (bookings.services.NOTICES_PER_ADDRESS)."""
