@@ -1,10 +1,12 @@
 """The booking request form: who the patient is, when they would like to come, their consent.
 
 The treatment area and any waiting period come from the screening, never from this form; the
-view passes the dates the rules allow.
+view passes the dates the rules allow and the clinic's opening times, so the form itself reads
+no database.
 """
 
 import re
+from collections.abc import Iterable
 from datetime import date
 
 from crispy_forms.helper import FormHelper
@@ -14,17 +16,73 @@ from django import forms
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from bookings.models import BookingRequest
-from clinic.models import OpeningHours
-from clinic.selectors import clinic_details
+from clinic.models import OpeningTimes
+from clinic.validators import EMAIL_INVALID, EMAIL_MAX_LENGTH, validate_deliverable_email
 from screener.forms import RadioGroup
 
 NOTES_MAX_LENGTH = 1000
+# As the notes' hint and error write it: "1,000".
+NOTES_LIMIT = f"{NOTES_MAX_LENGTH:,}"
 PHONE_CHARACTERS = re.compile(r"^[0-9 +().\-]+$")
 PHONE_MIN_DIGITS = 7
 PHONE_MAX_DIGITS = 20
 BOOKING_HORIZON = relativedelta(years=1)
+
+# The patient-facing sentences the form fills in per request (with the dates the rules allow
+# and the clinic's opening hours), translated as whole sentences.
+DATE_RANGE_HINT = _("Any day from %(first)s to %(last)s.")
+OPEN_DAYS_HINT = _("We are open on %(days)s.")
+DATE_TYPING_HINT = _(
+    "If your browser shows a text box, type the year, month and day, for example %(example)s "
+    "for %(first)s."
+)
+DATE_CONFIRM_HINT = _("We will confirm the exact date and time with you.")
+DATE_INVALID = _("Enter your preferred date as a real date, for example %(example)s")
+DATE_NOT_AFTER_TODAY = _("Preferred date must be after today")
+DATE_BEFORE_EARLIEST = _(
+    "Preferred date must be on or after %(earliest)s, the earliest date you can be treated"
+)
+DATE_TOO_LATE = _("Preferred date must be no later than %(last)s")
+DAY_CLOSED = _("The clinic is closed on %(weekdays)s. Choose a day we are open")
+TIME_CHOICE = _("Choose %(times)s")
+TIME_CLOSED = _("The clinic is not open in the %(time)s on %(weekdays)s. Choose %(times)s")
+PHONE_INVALID = _("Enter a phone number, like 207 555 0142 or +1 (207) 555-0142")
+CONSENT_LABEL = _(
+    'I agree to the <a href="{}">privacy notice</a> and to being contacted by the clinic '
+    "about this request"
+)
+NO_NOTES = _("None")
+NOTICE_CONSENT_LABEL = _(
+    "Keep my email address until that date to send me this one email, as the "
+    '<a href="{}">privacy notice</a> explains'
+)
+NOTICE_ASKED_TOO_OFTEN = _(
+    "We cannot take more requests for this email address today. Try again tomorrow"
+)
+# Both forms' address fields (the phone booking form's too); the format is checked as our mail
+# server will take it (clinic.validators), after Django's own check.
+EMAIL_ERRORS = {
+    "required": _("Enter your email address"),
+    "invalid": EMAIL_INVALID,
+    "max_length": _("Email address must be 254 characters or fewer"),
+}
+# "a and b", "a, b and c"; "a or b".
+AND_LIST = _("%(items)s and %(last)s")
+OR_LIST = _("%(items)s or %(last)s")
+# By weekday number (Monday is 0), as in "We are open on Mondays and Tuesdays".
+WEEKDAYS_PLURAL = (
+    _("Mondays"),
+    _("Tuesdays"),
+    _("Wednesdays"),
+    _("Thursdays"),
+    _("Fridays"),
+    _("Saturdays"),
+    _("Sundays"),
+)
 
 
 class FirstOptionRadioSelect(forms.RadioSelect):
@@ -58,129 +116,111 @@ def _long_date(value: date) -> str:
     return date_format(value, "F j, Y")
 
 
-def _word_list(words: list[str], conjunction: str = "and") -> str:
-    """Join words as a sentence does: "a", "a and b", "a, b and c"."""
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+def _word_list(words: Iterable[object], joined: object = AND_LIST) -> str:
+    """Join words as a sentence does: "a", "a and b", "a, b and c" (or OR_LIST's "or")."""
+    items = [str(word) for word in words]
+    if len(items) <= 1:
+        return "".join(items)
+    return str(joined) % {"items": ", ".join(items[:-1]), "last": items[-1]}
+
+
+def _times_of_day(choices: Iterable[tuple[str, str]], among: set[str] | None = None) -> str:
+    """The choices' labels (those in `among`) as a sentence lists them: "morning or evening"."""
+    return _word_list(
+        (str(label).lower() for value, label in choices if among is None or value in among),
+        OR_LIST,
+    )
 
 
 class BookingRequestForm(forms.Form):
+    """The request. The view passes what it depends on: `today`, the earliest booking date
+    from the screening and the clinic's opening times (clinic.selectors.clinic_details)."""
+
     full_name = forms.CharField(
-        label="Full name",
+        label=_("Full name"),
         max_length=200,
         error_messages={
-            "required": "Enter your full name",
-            "max_length": "Full name must be 200 characters or fewer",
+            "required": _("Enter your full name"),
+            "max_length": _("Full name must be 200 characters or fewer"),
         },
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        help_text="We will send your booking reference to this address.",
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
+        label=_("Email address"),
+        max_length=EMAIL_MAX_LENGTH,
+        help_text=_("We will send your booking reference to this address."),
+        validators=[validate_deliverable_email],
+        error_messages=EMAIL_ERRORS,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     phone = forms.CharField(
-        label="Phone number",
+        label=_("Phone number"),
         max_length=40,
-        help_text="So we can call you to arrange your appointment.",
+        help_text=_("So we can call you to arrange your appointment."),
         error_messages={
-            "required": "Enter your phone number",
-            "max_length": "Phone number must be 40 characters or fewer",
+            "required": _("Enter your phone number"),
+            "max_length": _("Phone number must be 40 characters or fewer"),
         },
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     preferred_date = forms.DateField(
-        label="Preferred date",
+        label=_("Preferred date"),
         input_formats=["%Y-%m-%d"],
-        error_messages={
-            "required": "Enter your preferred date",
-            "invalid": "Enter your preferred date as a real date, for example 2027-03-15",
-        },
+        error_messages={"required": _("Enter your preferred date")},
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     preferred_time = forms.ChoiceField(
-        label="Preferred time of day",
+        label=_("Preferred time of day"),
         choices=BookingRequest.PreferredTime.choices,
-        error_messages={
-            "required": "Choose a preferred time of day",
-            "invalid_choice": "Choose morning, afternoon or evening",
-        },
+        error_messages={"required": _("Choose a preferred time of day")},
         widget=FirstOptionRadioSelect,
     )
     notes = forms.CharField(
-        label="Anything else we should know (optional)",
+        label=_("Anything else we should know (optional)"),
         required=False,
         max_length=NOTES_MAX_LENGTH,
-        help_text=(
-            f"For example, days or times you cannot come. Up to {NOTES_MAX_LENGTH:,} characters."
+        help_text=format_lazy(
+            _("For example, days or times you cannot come. Up to {limit} characters."),
+            limit=NOTES_LIMIT,
         ),
         error_messages={
-            "max_length": (
-                f"Notes must be {NOTES_MAX_LENGTH:,} characters or fewer "
-                "(you entered %(show_value)d)"
+            # %(show_value)d is filled in by Django's length check.
+            "max_length": format_lazy(
+                _("Notes must be {limit} characters or fewer (you entered %(show_value)d)"),
+                limit=NOTES_LIMIT,
             ),
         },
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     consent = forms.BooleanField(
         error_messages={
-            "required": "Tick the box to agree to the privacy notice and to being contacted",
+            "required": _("Tick the box to agree to the privacy notice and to being contacted"),
         },
     )
     # A trap for bots: hidden from people (and from screen readers), filled in by form robots.
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, today: date, earliest: date | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        today: date,
+        opening_times: OpeningTimes,
+        earliest: date | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
         self.earliest = earliest
-        self.first_date, self.last_date = booking_window(today, earliest)
-        date_widget = self.fields["preferred_date"].widget
-        date_widget.attrs.update(min=self.first_date.isoformat(), max=self.last_date.isoformat())
         # Where staff have set opening hours, only the days and times the clinic is open.
-        self.opening = clinic_details().opening_times
-        open_days = (
-            " We are open on "
-            + _word_list(
-                [OpeningHours.Weekday(day).label + "s" for day in self.opening.open_weekdays()]
-            )
-            + "."
-            if self.opening.is_set
-            else ""
-        )
-        example = self.first_date.isoformat()
-        self.fields["preferred_date"].help_text = (
-            f"Any day from {_long_date(self.first_date)} to {_long_date(self.last_date)}."
-            f"{open_days} If your browser shows a text box, type the year, month and day, for "
-            f"example {example} for {_long_date(self.first_date)}. "
-            "We will confirm the exact date and time with you."
-        )
-        self.fields["preferred_date"].error_messages["invalid"] = (
-            f"Enter your preferred date as a real date, for example {example}"
-        )
-        if self.opening.is_set:
-            times = self.opening.times_of_day()
-            field = self.fields["preferred_time"]
-            field.choices = [(value, label) for value, label in field.choices if value in times]
-            field.error_messages["invalid_choice"] = (
-                f"Choose {_word_list([label.lower() for _value, label in field.choices], 'or')}"
-            )
-        self.fields["consent"].label = format_html(
-            'I agree to the <a href="{}">privacy notice</a> and to being contacted by the clinic '
-            "about this request",
-            reverse("privacy"),
-        )
+        self.opening = opening_times
+        self.first_date, self.last_date = booking_window(today, earliest)
+        self._describe_dates()
+        self._describe_times()
+        self.fields["consent"].label = format_html(str(CONSENT_LABEL), reverse("privacy"))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -192,6 +232,34 @@ class BookingRequestForm(forms.Form):
                 if name != "website"
             )
         )
+
+    def _describe_dates(self) -> None:
+        """The date input's bounds, and its hint and error in words, with an example date."""
+        field = self.fields["preferred_date"]
+        field.widget.attrs.update(min=self.first_date.isoformat(), max=self.last_date.isoformat())
+        first, example = _long_date(self.first_date), self.first_date.isoformat()
+        hints = [DATE_RANGE_HINT % {"first": first, "last": _long_date(self.last_date)}]
+        if self.opening.is_set:
+            days = [WEEKDAYS_PLURAL[day] for day in self.opening.open_weekdays()]
+            hints.append(OPEN_DAYS_HINT % {"days": _word_list(days)})
+        hints.append(DATE_TYPING_HINT % {"example": example, "first": first})
+        hints.append(str(DATE_CONFIRM_HINT))
+        field.help_text = " ".join(str(hint) for hint in hints)
+        field.error_messages["invalid"] = DATE_INVALID % {"example": example}
+
+    def _describe_times(self) -> None:
+        """The times of day the clinic is open for (all three until staff set hours)."""
+        times = self.opening.times_of_day() if self.opening.is_set else None
+        self.time_choices = [
+            (value, label)
+            for value, label in BookingRequest.PreferredTime.choices
+            if times is None or value in times
+        ]
+        field = self.fields["preferred_time"]
+        field.choices = self.time_choices  # type: ignore[attr-defined]  # a ChoiceField
+        field.error_messages["invalid_choice"] = TIME_CHOICE % {
+            "times": _times_of_day(self.time_choices)
+        }
 
     @property
     def trapped(self) -> bool:
@@ -216,7 +284,7 @@ class BookingRequestForm(forms.Form):
             "phone": data["phone"],
             "preferred_date": _long_date(data["preferred_date"]),
             "preferred_time": dict(BookingRequest.PreferredTime.choices)[data["preferred_time"]],
-            "notes": data.get("notes") or "None",
+            "notes": data.get("notes") or NO_NOTES,
         }
         return [(self[name], text) for name, text in shown.items()]
 
@@ -234,33 +302,26 @@ class BookingRequestForm(forms.Form):
         if not PHONE_CHARACTERS.match(phone) or not (
             PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS
         ):
-            raise forms.ValidationError(
-                "Enter a phone number, like 207 555 0142 or +1 (207) 555-0142",
-                code="invalid",
-            )
+            raise forms.ValidationError(PHONE_INVALID, code="invalid")
         return phone
 
     def clean_preferred_date(self) -> date:
         value = self.cleaned_data["preferred_date"]
         if value <= self.today:
-            raise forms.ValidationError(
-                "Preferred date must be after today", code="not_after_today"
-            )
+            raise forms.ValidationError(DATE_NOT_AFTER_TODAY, code="not_after_today")
         if self.earliest is not None and value < self.earliest:
             raise forms.ValidationError(
-                f"Preferred date must be on or after {_long_date(self.earliest)}, the earliest "
-                "date you can be treated",
+                DATE_BEFORE_EARLIEST,
                 code="before_earliest",
+                params={"earliest": _long_date(self.earliest)},
             )
         if value > self.last_date:
             raise forms.ValidationError(
-                f"Preferred date must be no later than {_long_date(self.last_date)}",
-                code="too_late",
+                DATE_TOO_LATE, code="too_late", params={"last": _long_date(self.last_date)}
             )
         if self.opening.is_set and not self.opening.is_open_on(value):
             raise forms.ValidationError(
-                f"The clinic is closed on {date_format(value, 'l')}s. Choose a day we are open",
-                code="closed",
+                DAY_CLOSED, code="closed", params={"weekdays": WEEKDAYS_PLURAL[value.weekday()]}
             )
         return value
 
@@ -270,17 +331,16 @@ class BookingRequestForm(forms.Form):
         if self.opening.is_set and day and time_of_day:
             open_then = self.opening.times_of_day_on(day.weekday())
             if time_of_day not in open_then:
-                choices = [
-                    label.lower()
-                    for value, label in self.fields["preferred_time"].choices
-                    if value in open_then
-                ]
                 self.add_error(
                     "preferred_time",
                     forms.ValidationError(
-                        f"The clinic is not open in the {time_of_day} on "
-                        f"{date_format(day, 'l')}s. Choose {_word_list(choices, 'or')}",
+                        TIME_CLOSED,
                         code="closed",
+                        params={
+                            "time": str(dict(self.time_choices)[time_of_day]).lower(),
+                            "weekdays": WEEKDAYS_PLURAL[day.weekday()],
+                            "times": _times_of_day(self.time_choices, among=open_then),
+                        },
                     ),
                 )
         return cleaned
@@ -290,27 +350,26 @@ class CanBookNoticeForm(forms.Form):
     """ "Email me when I can book", on the result page of a dated deferral."""
 
     notify_email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        error_messages={
-            "required": "Enter your email address",
-            "invalid": "Enter an email address in the correct format, like name@example.com",
-            "max_length": "Email address must be 254 characters or fewer",
-        },
+        label=_("Email address"),
+        max_length=EMAIL_MAX_LENGTH,
+        validators=[validate_deliverable_email],
+        error_messages=EMAIL_ERRORS,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
     )
     consent = forms.BooleanField(
         error_messages={
-            "required": "Tick the box to agree that we keep your email address until then",
+            "required": _("Tick the box to agree that we keep your email address until then"),
         },
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["consent"].label = format_html(
-            "Keep my email address until that date to send me this one email, as the "
-            '<a href="{}">privacy notice</a> explains',
-            reverse("privacy"),
+        self.fields["consent"].label = format_html(str(NOTICE_CONSENT_LABEL), reverse("privacy"))
+
+    def refuse_as_asked_too_often(self) -> None:
+        """The address was asked for too often today (bookings.services.NOTICES_PER_ADDRESS)."""
+        self.add_error(
+            "notify_email", forms.ValidationError(NOTICE_ASKED_TOO_OFTEN, code="too_often")
         )
 
     def error_summary(self) -> list[tuple[str, str]]:

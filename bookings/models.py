@@ -14,6 +14,7 @@ from django.utils import timezone
 from post_office.models import STATUS as EMAIL_STATUS
 from post_office.models import Email
 
+from clinic.validators import validate_deliverable_email
 from screener.eligibility import Reason
 from screener.labels import OUTCOME_LABELS, as_choices
 from screener.models import Screening
@@ -66,7 +67,7 @@ class BookingRequest(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
 
     full_name = models.CharField(max_length=200)
-    email = models.EmailField()
+    email = models.EmailField(validators=[validate_deliverable_email])
     phone = models.CharField(max_length=40)
     preferred_date = models.DateField()
     preferred_time = models.CharField(max_length=20, choices=PreferredTime.choices)

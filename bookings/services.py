@@ -4,7 +4,6 @@ import tempfile
 from datetime import date, datetime, time
 from importlib import import_module
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -32,6 +31,7 @@ from bookings.models import (
     Message,
 )
 from bookings.stop import address_hash
+from clinic.ratelimit import take_turn
 from screener.eligibility import Answers, Reason, Result
 from screener.models import Screening
 from screener.session import BOOKED_KEY, answers_to_dict
@@ -53,7 +53,12 @@ def booking_request_create(
     screening_id: int,
     answers: Answers,
     result: Result,
-    cleaned_data: dict[str, Any],
+    full_name: str,
+    email: str,
+    phone: str,
+    preferred_date: date,
+    preferred_time: str,
+    notes: str = "",
     taken_by: AbstractBaseUser | None = None,
 ) -> BookingRequest:
     """Save a patient's booking request with their screening answers, and queue its e-mails.
@@ -71,12 +76,12 @@ def booking_request_create(
                 screening = Screening.objects.select_for_update().get(pk=screening_id)
                 booking = BookingRequest.objects.create(
                     screening=screening,
-                    full_name=cleaned_data["full_name"],
-                    email=cleaned_data["email"],
-                    phone=cleaned_data["phone"],
-                    preferred_date=cleaned_data["preferred_date"],
-                    preferred_time=cleaned_data["preferred_time"],
-                    notes=cleaned_data.get("notes", ""),
+                    full_name=full_name,
+                    email=email,
+                    phone=phone,
+                    preferred_date=preferred_date,
+                    preferred_time=preferred_time,
+                    notes=notes,
                     answers=answers_to_dict(answers),
                     outcome=result.outcome.value,
                     reasons=",".join(reason.value for reason in result.reasons),
@@ -250,6 +255,14 @@ def _stored_sessions(store_class: type) -> list[tuple[str, str]]:
 # --- "Email me when I can book" -------------------------------------------------------------
 # The address lives in one place only: the outbox e-mail, scheduled for the earliest booking
 # date. send_due_messages deletes it once sent (or given up), and with it the address.
+# Nobody confirms the address, so the form could mail strangers: one e-mail per address waits
+# at a time, and an address is asked for at most NOTICES_PER_ADDRESS times a day.
+NOTICES_PER_ADDRESS = 3
+NOTICE_LIMIT_SECONDS = 24 * 60 * 60
+
+
+class NoticeLimitReached(Exception):
+    """The address was asked for NOTICES_PER_ADDRESS times in the last 24 hours already."""
 
 
 def can_book_send_at(send_on: date) -> datetime:
@@ -267,15 +280,28 @@ def _pending(kind: str, hashed: str) -> list[Email]:
 
 
 def can_book_notice_queue(*, address: str, send_on: date) -> Message | None:
-    """Queue one "you can book now" e-mail for the morning of `send_on`.
+    """Queue the one "you can book now" e-mail to an address, for the morning of `send_on`.
 
-    Nothing is queued for an address that stopped these e-mails, nor twice for the same
-    address and day (a double submit). The caller cannot tell: nor can anyone else.
+    One waits per address (in any case) at a time: asking again replaces the one waiting, and
+    asking again for the same day (a double submit) changes nothing and is not counted.
+    Raises NoticeLimitReached after NOTICES_PER_ADDRESS requests for the address in 24 hours
+    (counted by the address's keyed hash, never the address). Nothing is queued for an address
+    that stopped these e-mails. Whether one was waiting, or stopped, the caller cannot tell:
+    nor can anyone else.
     """
     send_at = can_book_send_at(send_on)
+    hashed = address_hash(address)
     with transaction.atomic():
-        pending = _pending(Message.Kind.CAN_BOOK, address_hash(address))
-        if any(email.scheduled_time == send_at for email in pending):
+        waiting = _pending(Message.Kind.CAN_BOOK, hashed)
+        double_submit = next((email for email in waiting if email.scheduled_time == send_at), None)
+        if double_submit is None and not take_turn(
+            f"can_book_notice:{hashed}", limit=NOTICES_PER_ADDRESS, seconds=NOTICE_LIMIT_SECONDS
+        ):
+            raise NoticeLimitReached
+        # The new date replaces the one waiting (and any other, from before this rule).
+        replaced = [email.pk for email in waiting if email is not double_submit]
+        Email.objects.filter(pk__in=replaced).delete()
+        if double_submit is not None:
             return None
         # None too when the address has stopped these e-mails (bookings.stop).
         return queue_can_book_email(to=address, send_on=send_on, send_at=send_at)

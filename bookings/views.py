@@ -15,6 +15,7 @@ from bookings.decorators import screening_required
 from bookings.forms import BookingRequestForm, CanBookNoticeForm
 from bookings.models import BookingRequest
 from bookings.services import (
+    NoticeLimitReached,
     ScreeningAlreadyBooked,
     booking_request_create,
     can_book_notice_queue,
@@ -44,6 +45,7 @@ def booking_request(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         today=timezone.localdate(),
         earliest=result.earliest_booking_date,
+        opening_times=clinic_details().opening_times,
     )
     context = {"form": form, "area_label": AREA_LABELS[stored.answers.area], "result": result}
     if request.method == "POST":
@@ -60,7 +62,12 @@ def booking_request(request: HttpRequest) -> HttpResponse:
                     screening_id=stored.screening_id,
                     answers=stored.answers,
                     result=result,
-                    cleaned_data=form.cleaned_data,
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                    preferred_date=form.cleaned_data["preferred_date"],
+                    preferred_time=form.cleaned_data["preferred_time"],
+                    notes=form.cleaned_data["notes"],
                 )
             except ScreeningAlreadyBooked as already:
                 # The same form sent twice (or from two tabs): show the request that was made.
@@ -120,6 +127,10 @@ def can_book_notice(request: HttpRequest) -> HttpResponse:
     form = CanBookNoticeForm(request.POST)
     if not form.is_valid():
         return render_result(request, stored, notify_form=form)
-    can_book_notice_queue(address=form.cleaned_data["notify_email"], send_on=earliest)
+    try:
+        can_book_notice_queue(address=form.cleaned_data["notify_email"], send_on=earliest)
+    except NoticeLimitReached:
+        form.refuse_as_asked_too_often()
+        return render_result(request, stored, notify_form=form)
     request.session[NOTICE_SESSION_KEY] = earliest.isoformat()
     return redirect("screener:result")

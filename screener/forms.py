@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils.functional import cached_property
 
 from screener.eligibility import Answers, Area, Concern
-from screener.questions import AREAS, CONCERNS, QUESTIONS, Question
+from screener.questions import AREAS, CONCERNS, DATED_QUESTIONS, QUESTIONS, Question
 
 AREA_CHOICES = [(str(code), label) for code, label in AREAS.items()]
 CONCERN_CHOICES = [(str(code), label) for code, label in CONCERNS.items()]
@@ -29,7 +29,7 @@ EARLIEST_DATE = date(1900, 1, 1)
 PLAIN_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
-class DateInput(forms.DateInput):
+class ScreenerDateInput(forms.DateInput):
     input_type = "date"
 
 
@@ -40,7 +40,7 @@ class PlainDateField(forms.Field):
     the date is then dropped unread, whatever was sent.
     """
 
-    widget = DateInput
+    widget = ScreenerDateInput
 
     def __init__(self, *, noun: str, min_value: date = EARLIEST_DATE, **kwargs) -> None:
         # `noun` names the date in messages, e.g. "the date of your last dose".
@@ -98,34 +98,34 @@ class ConstantChoicesFieldMixin:
         return forms.Field.__deepcopy__(self, memo)  # skip ChoiceField's copy of the choices
 
 
-class RadioSelect(ConstantChoicesWidgetMixin, forms.RadioSelect):
+class ConstantRadioSelect(ConstantChoicesWidgetMixin, forms.RadioSelect):
     pass
 
 
-class CheckboxSelectMultiple(ConstantChoicesWidgetMixin, forms.CheckboxSelectMultiple):
+class ConstantCheckboxSelectMultiple(ConstantChoicesWidgetMixin, forms.CheckboxSelectMultiple):
     pass
 
 
-class ChoiceField(ConstantChoicesFieldMixin, forms.ChoiceField):
+class ConstantChoiceField(ConstantChoicesFieldMixin, forms.ChoiceField):
     pass
 
 
-class TypedChoiceField(ConstantChoicesFieldMixin, forms.TypedChoiceField):
+class ConstantTypedChoiceField(ConstantChoicesFieldMixin, forms.TypedChoiceField):
     pass
 
 
-class MultipleChoiceField(ConstantChoicesFieldMixin, forms.MultipleChoiceField):
+class ConstantMultipleChoiceField(ConstantChoicesFieldMixin, forms.MultipleChoiceField):
     pass
 
 
-def yes_no_field(label: str, *, answer: str) -> TypedChoiceField:
+def yes_no_field(label: str, *, answer: str) -> ConstantTypedChoiceField:
     """A required yes/no question as radios; cleaned to True (yes) or False (no)."""
     message = f"Select yes or no: {answer}"
-    return TypedChoiceField(
+    return ConstantTypedChoiceField(
         label=label,
         choices=YES_NO_CHOICES,
         coerce=lambda value: value == "yes",
-        widget=RadioSelect,
+        widget=ConstantRadioSelect,
         error_messages={"required": message, "invalid_choice": message},
     )
 
@@ -182,8 +182,6 @@ def initial_from_answers(answers: Answers) -> dict:
     return initial
 
 
-# The questions that need a date when answered "yes": question -> its date field.
-DATED_QUESTIONS = {q.name: q.date_name for q in QUESTIONS if q.date_name}
 # Fields that take exactly one value (everything but `concerns`).
 SINGLE_VALUE_FIELDS = ("area", *(q.name for q in QUESTIONS))
 
@@ -201,22 +199,22 @@ def question_fields(questions: tuple[Question, ...] = QUESTIONS) -> dict[str, fo
 
 
 class ScreenerAreaFields(forms.Form):
-    area = ChoiceField(
+    area = ConstantChoiceField(
         label="Which area would you like treated?",
         help_text="We treat one area per session. Face and neck count as one area.",
         choices=AREA_CHOICES,
-        widget=RadioSelect,
+        widget=ConstantRadioSelect,
         error_messages={
             "required": "Select the area you would like treated",
             "invalid_choice": "Select one of the areas listed",
         },
     )
-    concerns = MultipleChoiceField(
+    concerns = ConstantMultipleChoiceField(
         label="What would you like to improve? (optional)",
         help_text="Select all that apply. This helps us suggest how many sessions you may need.",
         choices=CONCERN_CHOICES,
         required=False,
-        widget=CheckboxSelectMultiple,
+        widget=ConstantCheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select only from the options listed"},
     )
 

@@ -106,6 +106,9 @@ QUESTIONS: tuple[Question, ...] = (
 )
 
 QUESTIONS_BY_NAME: dict[str, Question] = {q.name: q for q in QUESTIONS}
+# The questions that need a date when answered "yes": question -> its date field (and the
+# Answers attribute holding the date).
+DATED_QUESTIONS: dict[str, str] = {q.name: q.date_name for q in QUESTIONS if q.date_name}
 RECHECK_QUESTIONS: tuple[Question, ...] = tuple(q for q in QUESTIONS if q.changes_quickly)
 
 

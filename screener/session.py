@@ -12,7 +12,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
 
 from screener.eligibility import Answers, Area, Concern, Outcome, Reason, Result, assess
-from screener.questions import QUESTIONS
+from screener.questions import DATED_QUESTIONS, QUESTIONS
 
 SESSION_KEY = "screening"
 BOOKED_KEY = "booking_reference"
@@ -21,7 +21,6 @@ BOOKED_RESULT_KEY = "booked_result"
 SCREENING_LIFETIME = timedelta(hours=24)
 
 YES_NO_QUESTIONS = tuple(q.name for q in QUESTIONS if not q.date_name)
-DATED_QUESTIONS = tuple(q.date_name for q in QUESTIONS if q.date_name)
 
 
 @dataclass(frozen=True)
@@ -39,7 +38,7 @@ def answers_to_dict(answers: Answers) -> dict:
     data: dict = {"area": answers.area.value, "concerns": sorted(c.value for c in answers.concerns)}
     for name in YES_NO_QUESTIONS:
         data[name] = getattr(answers, name)
-    for name in DATED_QUESTIONS:
+    for name in DATED_QUESTIONS.values():
         value = getattr(answers, name)
         data[name] = value.isoformat() if value else None
     return data
@@ -54,7 +53,7 @@ def answers_from_dict(data: dict) -> Answers:
         yes_no[name] = data[name]
     dates = {
         name: date.fromisoformat(data[name]) if data[name] is not None else None
-        for name in DATED_QUESTIONS
+        for name in DATED_QUESTIONS.values()
     }
     return Answers(
         area=Area(data["area"]),

@@ -36,7 +36,7 @@ def make_booking(patient_answers=ELIGIBLE, **details) -> BookingRequest:
         screening_id=screening.pk,
         answers=patient_answers,
         result=assess(patient_answers, timezone.localdate()),
-        cleaned_data=data,
+        **data,
     )
 
 

@@ -14,9 +14,10 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from bookings.forms import BookingRequestForm
 from bookings.models import BookingRequest, Message
 from bookings.scheduling import opening_hours_error
-from clinic.models import ClinicDetails, OpeningHours
+from clinic.models import ClinicDetails, OpeningHours, OpeningTimes
 from clinic.selectors import DETAILS_CACHE_KEY, clinic_details
 from tests.booking_helpers import booking_data, screen
 from tests.test_booking_admin import make_booking
@@ -284,3 +285,21 @@ def test_an_areas_length_and_price_are_read_with_the_details(admin_client):
     assert details.price("hands") == Decimal("250.00")
     assert details.appointment_length("face_neck") == timedelta(minutes=60)
     assert details.price("face_neck") is None
+
+
+def test_the_booking_form_is_given_the_opening_times_and_reads_no_database(
+    django_assert_num_queries,
+):
+    """The view passes the opening times in: building, checking and describing the form asks
+    the database nothing."""
+    today = timezone.localdate()
+    monday = next_weekday(0, today)
+    mornings = OpeningTimes.from_rows([(0, time(9), time(12)), (2, time(9), time(12))])
+    with django_assert_num_queries(0):
+        form = BookingRequestForm(
+            booking_data(preferred_date=monday.isoformat()), today=today, opening_times=mornings
+        )
+        assert form.is_valid(), form.errors
+        assert [value for value, _label in form.fields["preferred_time"].choices] == ["morning"]
+        assert "We are open on Mondays and Wednesdays." in form.fields["preferred_date"].help_text
+        assert 'name="preferred_time"' in str(form["preferred_time"])

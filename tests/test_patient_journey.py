@@ -240,6 +240,7 @@ def test_the_same_notice_sent_twice_queues_one_message(client):
     [
         ({"notify_email": ""}, "notify_email", "Enter your email address"),
         ({"notify_email": "ada@"}, "notify_email", "correct format"),
+        ({"notify_email": '"ada,bob"@example.com'}, "notify_email", "correct format"),
         ({"consent": ""}, "consent", "Tick the box"),
     ],
 )

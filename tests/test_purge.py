@@ -36,13 +36,11 @@ def booking_made_at(
         screening_id=screening.pk,
         answers=patient,
         result=assess(patient, timezone.localdate()),
-        cleaned_data={
-            "full_name": "Jane Example",
-            "email": "jane@example.com",
-            "phone": "207 555 0199",
-            "preferred_date": timezone.localdate() + preferred_in,
-            "preferred_time": "morning",
-        },
+        full_name="Jane Example",
+        email="jane@example.com",
+        phone="207 555 0199",
+        preferred_date=timezone.localdate() + preferred_in,
+        preferred_time="morning",
     )
 
 

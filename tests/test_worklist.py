@@ -377,6 +377,20 @@ def test_phone_booking_keeps_the_online_date_rules(front_desk):
     assert not BookingRequest.objects.exists()
 
 
+def test_phone_booking_refuses_an_address_our_mail_would_not_deliver(front_desk):
+    """The error beside the e-mail field, everything else the front desk typed kept."""
+    front_desk.post(PHONE, ELIGIBLE_ANSWERS)
+    response = front_desk.post(PHONE_DETAILS, phone_details(email='"pat,phone"@example.com'))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors == {
+        "email": ["Enter an email address in the correct format, like name@example.com"]
+    }
+    html = response.content.decode()
+    assert 'value="Pat Phone"' in html and 'value="207 555 0111"' in html
+    assert not BookingRequest.objects.exists()
+
+
 def test_phone_booking_needs_the_add_permission(client, django_user_model):
     viewer = django_user_model.objects.create_user("viewer", password="x-very-long-password-1")
     viewer.is_staff = True

@@ -11,6 +11,7 @@ from django.utils import timezone
 from bookings.admin.base import URL_NAME, AdminPagesMixin
 from bookings.forms import BookingRequestForm
 from bookings.services import ScreeningAlreadyBooked, booking_request_create
+from clinic.selectors import clinic_details
 from screener.eligibility import assess
 from screener.forms import ScreenerForm
 from screener.labels import AREA_LABELS, OUTCOME_LABELS, REASON_LABELS
@@ -84,7 +85,10 @@ class PhoneBookingMixin(AdminPagesMixin):
         today = timezone.localdate()
         result = assess(answers, today)
         form = PhoneBookingForm(
-            request.POST or None, today=today, earliest=result.earliest_booking_date
+            request.POST or None,
+            today=today,
+            earliest=result.earliest_booking_date,
+            opening_times=clinic_details().opening_times,
         )
         if request.method == "POST" and result.may_book and form.is_valid():
             try:
@@ -92,7 +96,12 @@ class PhoneBookingMixin(AdminPagesMixin):
                     screening_id=screening_id,
                     answers=answers,
                     result=result,
-                    cleaned_data=form.cleaned_data,
+                    full_name=form.cleaned_data["full_name"],
+                    email=form.cleaned_data["email"],
+                    phone=form.cleaned_data["phone"],
+                    preferred_date=form.cleaned_data["preferred_date"],
+                    preferred_time=form.cleaned_data["preferred_time"],
+                    notes=form.cleaned_data["notes"],
                     taken_by=request.user,
                 )
             except ScreeningAlreadyBooked as already:
