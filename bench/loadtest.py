@@ -192,17 +192,18 @@ async def patient_journey(journey: Journey, ports: list[int], preferred: date) -
                 f"outcome {outcome(result.text)}, expected {journey.kind.outcome}",
             )
 
-            booking_form = await browser.request("GET", "/booking/")
+            booking_form = await browser.request("GET", "/booking/request/")
             if not journey.kind.may_book:
                 expect(
                     booking_form.status_code == 302,
-                    f"GET /booking/ let a patient who may not book in ({booking_form.status_code})",
+                    "GET /booking/request/ let a patient who may not book in "
+                    f"({booking_form.status_code})",
                 )
                 token = csrf_token(form.text)
             else:
                 expect(
                     booking_form.status_code == 200,
-                    f"GET /booking/ answered {booking_form.status_code}",
+                    f"GET /booking/request/ answered {booking_form.status_code}",
                 )
                 token = csrf_token(booking_form.text)
             journey.email = f"patient{journey.number}@example.com"
@@ -220,8 +221,8 @@ async def patient_journey(journey: Journey, ports: list[int], preferred: date) -
             if journey.double_submit:
                 # The same form sent twice at once (a double click), to both instances.
                 booked, again = await asyncio.gather(
-                    browser.request("POST", "/booking/", details),
-                    browser.request("POST", "/booking/", details),
+                    browser.request("POST", "/booking/request/", details),
+                    browser.request("POST", "/booking/request/", details),
                 )
                 outcomes = sorted([location(booked), location(again)])
                 expect(
@@ -236,7 +237,7 @@ async def patient_journey(journey: Journey, ports: list[int], preferred: date) -
                 if location(booked) != "/booking/confirmation/":
                     booked = again
             else:
-                booked = await browser.request("POST", "/booking/", details)
+                booked = await browser.request("POST", "/booking/request/", details)
             if not journey.kind.may_book:
                 expect(
                     booked.status_code == 302 and location(booked) != "/booking/confirmation/",

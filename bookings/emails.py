@@ -59,8 +59,9 @@ def queue_email(
     return Message.objects.create(booking=booking, kind=kind, email=email)
 
 
-def queue_booking_emails(booking: BookingRequest) -> None:
-    """The patient's acknowledgement and the clinic's notice of a new request."""
+def queue_booking_emails(booking: BookingRequest, *, patient: bool = True) -> None:
+    """The patient's acknowledgement (unless `patient` is False) and the clinic's notice of a
+    new request."""
     clinic = clinic_details()
     context = {
         "reference": booking.reference,
@@ -69,14 +70,16 @@ def queue_booking_emails(booking: BookingRequest) -> None:
         "contact_days": clinic.reply_working_days,
         "aftercare_url": settings.SITE_URL + reverse("aftercare"),
         "admin_url": settings.SITE_URL + booking.get_absolute_url(),
+        "booked_online": not patient,
     }
-    queue_email(
-        kind=Message.Kind.BOOKING_RECEIVED,
-        to=booking.email,
-        template="booking_patient",
-        context=context,
-        booking=booking,
-    )
+    if patient:
+        queue_email(
+            kind=Message.Kind.BOOKING_RECEIVED,
+            to=booking.email,
+            template="booking_patient",
+            context=context,
+            booking=booking,
+        )
     queue_email(
         kind=Message.Kind.NEW_REQUEST,
         to=clinic.email,

@@ -132,9 +132,9 @@ def _times_of_day(choices: Iterable[tuple[str, str]], among: set[str] | None = N
     )
 
 
-class BookingRequestForm(forms.Form):
-    """The request. The view passes what it depends on: `today`, the earliest booking date
-    from the screening and the clinic's opening times (clinic.selectors.clinic_details)."""
+class PatientDetailsForm(forms.Form):
+    """Who the patient is and their consent: the fields both ways of booking ask (a free time,
+    bookings.slot_forms; or a request, below), with their checks."""
 
     full_name = forms.CharField(
         label=_("Full name"),
@@ -162,18 +162,6 @@ class BookingRequestForm(forms.Form):
             "max_length": _("Phone number must be 40 characters or fewer"),
         },
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
-    )
-    preferred_date = forms.DateField(
-        label=_("Preferred date"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"required": _("Enter your preferred date")},
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    preferred_time = forms.ChoiceField(
-        label=_("Preferred time of day"),
-        choices=BookingRequest.PreferredTime.choices,
-        error_messages={"required": _("Choose a preferred time of day")},
-        widget=FirstOptionRadioSelect,
     )
     notes = forms.CharField(
         label=_("Anything else we should know (optional)"),
@@ -204,6 +192,60 @@ class BookingRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
 
+    def setup_details(self) -> None:
+        self.fields["consent"].label = format_html(str(CONSENT_LABEL), reverse("privacy"))
+
+    @property
+    def trapped(self) -> bool:
+        """Whether the hidden honeypot field was filled in (by a robot, not a person)."""
+        return bool(self.data.get("website", "").strip())
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(element id, message) for each error, in the order of the page, for the summary."""
+        return [
+            (bound.auto_id, message)
+            for bound in self
+            if bound.name != "website"
+            for message in bound.errors
+        ]
+
+    def focus(self, name: str) -> None:
+        """Put the cursor in one field (after "Change" on the check page)."""
+        if name in self.fields and name not in ("website", "consent"):
+            self.fields[name].widget.attrs["autofocus"] = True
+
+    def clean_full_name(self) -> str:
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_phone(self) -> str:
+        phone = " ".join(self.cleaned_data["phone"].split())
+        digits = sum(ch.isdigit() for ch in phone)
+        if not PHONE_CHARACTERS.match(phone) or not (
+            PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS
+        ):
+            raise forms.ValidationError(PHONE_INVALID, code="invalid")
+        return phone
+
+
+class BookingRequestForm(PatientDetailsForm):
+    """The request. The view passes what it depends on: `today`, the earliest booking date
+    from the screening and the clinic's opening times (clinic.selectors.clinic_details)."""
+
+    field_order = ("full_name", "email", "phone", "preferred_date", "preferred_time", "notes")
+
+    preferred_date = forms.DateField(
+        label=_("Preferred date"),
+        input_formats=["%Y-%m-%d"],
+        error_messages={"required": _("Enter your preferred date")},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    preferred_time = forms.ChoiceField(
+        label=_("Preferred time of day"),
+        choices=BookingRequest.PreferredTime.choices,
+        error_messages={"required": _("Choose a preferred time of day")},
+        widget=FirstOptionRadioSelect,
+    )
+
     def __init__(
         self,
         *args,
@@ -220,7 +262,7 @@ class BookingRequestForm(forms.Form):
         self.first_date, self.last_date = booking_window(today, earliest)
         self._describe_dates()
         self._describe_times()
-        self.fields["consent"].label = format_html(str(CONSENT_LABEL), reverse("privacy"))
+        self.setup_details()
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -261,20 +303,6 @@ class BookingRequestForm(forms.Form):
             "times": _times_of_day(self.time_choices)
         }
 
-    @property
-    def trapped(self) -> bool:
-        """Whether the hidden honeypot field was filled in (by a robot, not a person)."""
-        return bool(self.data.get("website", "").strip())
-
-    def error_summary(self) -> list[tuple[str, str]]:
-        """(element id, message) for each error, in the order of the page, for the summary."""
-        return [
-            (bound.auto_id, message)
-            for bound in self
-            if bound.name != "website"
-            for message in bound.errors
-        ]
-
     def check_rows(self) -> list[tuple[forms.BoundField, str]]:
         """What the patient entered, in words, for "Check your details". Only after is_valid()."""
         data = self.cleaned_data
@@ -287,23 +315,6 @@ class BookingRequestForm(forms.Form):
             "notes": data.get("notes") or NO_NOTES,
         }
         return [(self[name], text) for name, text in shown.items()]
-
-    def focus(self, name: str) -> None:
-        """Put the cursor in one field (after "Change" on the check page)."""
-        if name in self.fields and name not in ("website", "consent"):
-            self.fields[name].widget.attrs["autofocus"] = True
-
-    def clean_full_name(self) -> str:
-        return " ".join(self.cleaned_data["full_name"].split())
-
-    def clean_phone(self) -> str:
-        phone = " ".join(self.cleaned_data["phone"].split())
-        digits = sum(ch.isdigit() for ch in phone)
-        if not PHONE_CHARACTERS.match(phone) or not (
-            PHONE_MIN_DIGITS <= digits <= PHONE_MAX_DIGITS
-        ):
-            raise forms.ValidationError(PHONE_INVALID, code="invalid")
-        return phone
 
     def clean_preferred_date(self) -> date:
         value = self.cleaned_data["preferred_date"]

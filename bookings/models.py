@@ -101,6 +101,8 @@ class BookingRequest(models.Model):
 
         RECHECK_CHANGED = "recheck_changed", "Re-check: treatment may have to wait"
         RECHECK_MISSING = "recheck_missing", "Re-check not done 24 hours before"
+        # Booked online by a patient with cold sores: the front desk arranges the cover.
+        PROPHYLAXIS_TO_ARRANGE = "prophylaxis", "Antiviral prophylaxis to arrange before the day"
         CHANGE_REQUESTED = "change_requested", "Patient asked to change the appointment"
         CANCELLED_BY_PATIENT = "cancelled_by_patient", "Patient cancelled the appointment"
 
@@ -149,18 +151,6 @@ class BookingRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            # The admin form says this beside the checkbox; the database makes sure of it for
-            # every other way in (shell, scripts, a future API).
-            models.CheckConstraint(
-                condition=~models.Q(status="scheduled")
-                | models.Q(needs_antiviral_prophylaxis=False)
-                | models.Q(antiviral_prophylaxis_arranged=True),
-                name="scheduled_only_with_prophylaxis_arranged",
-                violation_error_message=(
-                    "A patient with a history of cold sores can be scheduled only once "
-                    "antiviral prophylaxis is arranged."
-                ),
-            ),
             models.CheckConstraint(
                 condition=~models.Q(status="scheduled") | models.Q(appointment_at__isnull=False),
                 name="scheduled_has_appointment_at",

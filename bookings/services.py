@@ -60,13 +60,16 @@ def booking_request_create(
     preferred_time: str,
     notes: str = "",
     taken_by: AbstractBaseUser | None = None,
+    acknowledge: bool = True,
 ) -> BookingRequest:
     """Save a patient's booking request with their screening answers, and queue its e-mails.
 
     All in one transaction: the request and its messages are stored together, and sent later
     from the outbox. Raises ScreeningAlreadyBooked if the screening has been used already,
     and Screening.DoesNotExist if it was never recorded. `taken_by`: the member of staff who
-    entered it for the patient on the phone.
+    entered it for the patient on the phone. `acknowledge=False` (a time booked at once): the
+    patient's "request received" e-mail is left out, since the appointment's confirmation
+    answers them; the clinic's notice is queued all the same.
     """
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
@@ -92,7 +95,7 @@ def booking_request_create(
                     taken_by_phone=taken_by is not None,
                     taken_by=taken_by,
                 )
-                queue_booking_emails(booking)
+                queue_booking_emails(booking, patient=acknowledge)
                 return booking
         except IntegrityError:
             existing = BookingRequest.objects.filter(screening_id=screening_id).first()

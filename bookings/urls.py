@@ -1,11 +1,12 @@
 from django.urls import path
 
-from bookings import appointment_views, views
+from bookings import appointment_views, slot_views, views
 
 app_name = "bookings"
 
 urlpatterns = [
-    path("booking/", views.booking_request, name="request"),
+    path("booking/", slot_views.book_time, name="book"),
+    path("booking/request/", views.booking_request, name="request"),
     path("booking/confirmation/", views.confirmation, name="confirmation"),
     # Posted from the result page, so it sits beside it.
     path("screener/notify/", views.can_book_notice, name="notify"),

@@ -5,12 +5,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from bookings.appointments import appointment_token
 from bookings.decorators import screening_required
 from bookings.forms import BookingRequestForm, CanBookNoticeForm
 from bookings.models import BookingRequest
@@ -91,6 +93,21 @@ def confirmation(request: HttpRequest) -> HttpResponse:
             "please answer the questions first.",
         )
         return redirect("screener:start")
+    appointment = booking.appointments.filter(status="scheduled").first()
+    if appointment is not None and booking.status == BookingRequest.Status.SCHEDULED:
+        return render(
+            request,
+            "bookings/booked.html",
+            {
+                "booking": booking,
+                "appointment": appointment,
+                "reference": booking.reference,
+                "area_label": AREA_LABELS.get(booking.screening.area, ""),
+                "appointment_url": reverse(
+                    "bookings:appointment", args=[appointment_token(booking)]
+                ),
+            },
+        )
     return render(
         request,
         "bookings/confirmation.html",

@@ -55,7 +55,7 @@ def test_from_screener_to_aftercare(client, admin_client, settings, time_machine
     assert response.status_code == 302
     assert b'data-outcome="eligible"' in client.get("/screener/result/").content
     response = client.post(
-        "/booking/",
+        "/booking/request/",
         booking_data(preferred_date="2026-03-16", email="pat@example.com") | {"confirm": "yes"},
     )
     assert response.status_code == 302

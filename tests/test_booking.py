@@ -25,7 +25,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 # Local noon, so "today" is the same date in every time zone the code might use by mistake.
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=NEW_YORK)
 TODAY = date(2026, 3, 10)
-BOOKING_URL = "/booking/"
+BOOKING_URL = "/booking/request/"
 CONFIRMATION_URL = "/booking/confirmation/"
 
 

@@ -96,7 +96,7 @@ class ExplodingBackend(BaseEmailBackend):
 def book(client, patient_answers=ELIGIBLE_WITH_HISTORY):
     screen(client, patient_answers)
     response = client.post(
-        "/booking/", booking_data(preferred_date=(TODAY + timedelta(days=200)).isoformat())
+        "/booking/request/", booking_data(preferred_date=(TODAY + timedelta(days=200)).isoformat())
     )
     assert response.status_code == 302
     return only_request()

@@ -25,7 +25,7 @@ from tests.test_booking_admin import make_booking
 pytestmark = pytest.mark.django_db
 
 ADMIN_URL = "/admin/clinic/clinicdetails/"
-BOOKING_URL = "/booking/"
+BOOKING_URL = "/booking/request/"
 WEEKDAYS = range(5)  # Monday to Friday
 
 

@@ -327,7 +327,7 @@ def test_a_forged_stop_link_is_not_found(client):
 
 def test_a_valid_booking_without_confirm_shows_the_details_to_check(client):
     screen(client)
-    response = client.post("/booking/", booking_data(confirm=None, notes="Not Fridays"))
+    response = client.post("/booking/request/", booking_data(confirm=None, notes="Not Fridays"))
     assert response.status_code == 200
     assert BookingRequest.objects.count() == 0
     html = html_of(response)
@@ -343,13 +343,13 @@ def test_a_valid_booking_without_confirm_shows_the_details_to_check(client):
 
     hidden = dict(re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', final))
     hidden.pop("csrfmiddlewaretoken", None)
-    assert client.post("/booking/", hidden)["Location"] == "/booking/confirmation/"
+    assert client.post("/booking/request/", hidden)["Location"] == "/booking/confirmation/"
     assert only_request().notes == "Not Fridays"
 
 
 def test_change_on_the_check_page_shows_the_form_filled_in(client):
     screen(client)
-    response = client.post("/booking/", booking_data(confirm=None, change="phone"))
+    response = client.post("/booking/request/", booking_data(confirm=None, change="phone"))
     assert response.status_code == 200
     html = html_of(response)
     assert "data-check-answers" not in html
@@ -363,7 +363,7 @@ def test_change_on_the_check_page_shows_the_form_filled_in(client):
 
 def test_after_booking_the_result_still_explains_the_condition(client):
     screen(client, answers(cold_sores=True))
-    client.post("/booking/", booking_data())
+    client.post("/booking/request/", booking_data())
     reference = only_request().reference
     session = client.session
     assert SESSION_KEY not in session
@@ -383,7 +383,7 @@ def test_after_booking_the_result_still_explains_the_condition(client):
 
 def test_after_a_dated_booking_the_result_keeps_the_date(client):
     screen(client, DATED)
-    client.post("/booking/", booking_data(preferred_date="2026-05-01"))
+    client.post("/booking/request/", booking_data(preferred_date="2026-05-01"))
     main = main_of(client.get(RESULT))
     assert re.findall(r'<time datetime="([\d-]+)" data-eligible-from>', main) == ["2026-04-20"]
 
@@ -393,11 +393,11 @@ def test_after_a_dated_booking_the_result_keeps_the_date(client):
 
 def test_dates_use_one_long_format(client):
     screen(client, DATED)
-    booking = html_of(client.get("/booking/"))
+    booking = html_of(client.get("/booking/request/"))
     assert "Any day from April 20, 2026 to April 20, 2027" in booking
     assert "for example 2026-04-20 for April 20, 2026" in booking
     assert '<time datetime="2026-04-20">April 20, 2026</time>' in booking
-    errors = html_of(client.post("/booking/", booking_data(preferred_date="2026-04-01")))
+    errors = html_of(client.post("/booking/request/", booking_data(preferred_date="2026-04-01")))
     assert "on or after April 20, 2026" in errors
     privacy = html_of(client.get("/privacy/"))
     assert '<time datetime="2026-11-24">November 24, 2026</time>' in privacy
@@ -444,7 +444,7 @@ def test_radios_follow_the_gov_uk_order(client):
 
 def test_the_booking_time_radios_follow_the_gov_uk_order(client):
     screen(client)
-    html = html_of(client.post("/booking/", booking_data(preferred_time="")))
+    html = html_of(client.post("/booking/request/", booking_data(preferred_time="")))
     group = section(html, 'id="fieldset_id_preferred_time"')
     assert group.index("<legend>") < group.index('id="id_preferred_time_error"')
     assert group.index('id="id_preferred_time_error"') < group.index('class="options"')

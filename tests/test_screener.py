@@ -500,10 +500,10 @@ def test_result_page_markers(client, changes, outcome, reasons, earliest, may_bo
     else:
         assert times == []
 
-    booking = [a for a in doc.find_all("a") if a.attrs["href"] == reverse("bookings:request")]
+    booking = [a for a in doc.find_all("a") if a.attrs["href"] == reverse("bookings:book")]
     contact = doc.find(data_contact=True)
     if may_book:
-        assert [a.text for a in booking] == ["Request a booking"]
+        assert [a.text for a in booking] == ["Choose a time"]
         assert contact is None
     else:
         assert booking == []

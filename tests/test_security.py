@@ -125,7 +125,7 @@ def screened_client(answers: dict | None = None) -> Client:
 
 def booked_client() -> tuple[Client, object]:
     client = screened_client()
-    response = client.post("/booking/", booking_details())
+    response = client.post("/booking/request/", booking_details())
     assert response.status_code == 302, response.content.decode()[:3000]
     return client, response
 
@@ -206,7 +206,7 @@ def test_result_page_is_never_stored(answers):
 
 
 def test_booking_page_is_never_stored():
-    response = screened_client().get("/booking/")
+    response = screened_client().get("/booking/request/")
     assert response.status_code == 200
     assert_security_headers(response)
     assert_no_inline_code(response)
@@ -214,7 +214,9 @@ def test_booking_page_is_never_stored():
 
 
 def test_booking_with_errors_is_never_stored():
-    response = screened_client().post("/booking/", {**booking_details(), "email": "not-an-email"})
+    response = screened_client().post(
+        "/booking/request/", {**booking_details(), "email": "not-an-email"}
+    )
     assert response.status_code == 200
     assert_security_headers(response)
     assert_not_stored(response)

@@ -99,7 +99,7 @@ def test_screener_with_errors_has_no_wcag_violations(page):
 def test_booking_pages_have_no_wcag_violations(page):
     """The booking form, the form with errors, and the confirmation with its reference."""
     screen_for(page, "eligible")
-    page.goto("/booking/")
+    page.goto("/booking/request/")
     assert_accessible(page, "booking")
 
     submit(page, "Continue")
@@ -206,6 +206,6 @@ def test_pages_reflow_without_horizontal_scrolling(new_context, width, scale):
 
     screen_for(page, "eligible_with_conditions")
     assert horizontal_overflow(page)["scrollWidth"] <= width, ("result", horizontal_overflow(page))
-    page.goto("/booking/")
+    page.goto("/booking/request/")
     submit(page, "Continue")
     assert horizontal_overflow(page)["scrollWidth"] <= width, ("booking", horizontal_overflow(page))

@@ -328,7 +328,7 @@ def test_eligible_patient_books_and_sees_the_reference(page):
     assert booking.preferred_date == today() + timedelta(days=10)
 
     # The screening has been used: asking again leads back to the screener, with the reference.
-    page.goto("/booking/")
+    page.goto("/booking/request/")
     assert urlsplit(page.url).path == "/screener/"
     assert reference in page.locator("main").inner_text()
     assert BookingRequest.objects.count() == 1
@@ -451,7 +451,7 @@ def test_front_desk_cannot_reach_faq_admin_and_schedules_after_the_checklist(pag
     """A patient with cold sores books; front desk must tick the antiviral item to schedule."""
     _patient_context, patient = new_context()
     screen_for(patient, "eligible_with_conditions")
-    patient.goto("/booking/")
+    patient.goto("/booking/request/")
     fill_booking(patient, today() + timedelta(days=21))
     send_booking(patient)
     reference = patient.locator("[data-reference]").get_attribute("data-reference")
