@@ -1,0 +1,231 @@
+"""Booking a free time at /booking/: the list, check your answers (which holds the time), the
+appointment made at once, and every refusal. SPEC.md, "Booking a time".
+
+The clock is frozen on Monday 9 March 2026, 10:00 in New York; the seeded practitioner,
+"Clinician", works Monday to Friday, 09:00 to 17:00; appointments last 60 minutes with a
+15-minute buffer, offered every 30 minutes, from 24 hours ahead.
+"""
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.test import Client
+
+from bookings.models import Appointment, BookingRequest, Practitioner
+from diary.models import SlotHold, TimeOff
+from tests.appointment_helpers import (  # noqa: F401 (fixture)
+    outbox_keeps_the_test_transaction,
+    send_due,
+)
+from tests.booking_helpers import answers, screen
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("outbox_keeps_the_test_transaction"),
+]
+
+NY = ZoneInfo("America/New_York")
+NOW = datetime(2026, 3, 9, 10, tzinfo=NY)
+URL = "/booking/"
+
+
+@pytest.fixture(autouse=True)
+def _clock(time_machine, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    time_machine.move_to(NOW, tick=False)
+
+
+def screened(patient_answers=None) -> Client:
+    client = Client()
+    screen(client, patient_answers or answers())
+    return client
+
+
+def slots_on(html: str) -> list[str]:
+    return re.findall(r'data-slot="([0-9T:-]+)"', html)
+
+
+def details(slot: str, **changes) -> dict:
+    data = {
+        "slot": slot,
+        "full_name": "Jane Example",
+        "email": "jane@example.com",
+        "phone": "207 555 0199",
+        "notes": "",
+        "consent": "on",
+        "website": "",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_the_page_lists_seven_days_of_free_times_from_the_first_free_day():
+    html = screened().get(URL).content.decode()
+    slots = slots_on(html)
+    # 24 hours' notice: Tuesday from 10:00; the weekend has none; 7 days to Monday 16 March.
+    assert slots[0] == "2026-03-10T10:00"
+    assert slots[-1] == "2026-03-16T15:30"
+    assert not any(s.startswith(("2026-03-14", "2026-03-15")) for s in slots)
+    assert html.count('name="slot"') == len(slots)
+    assert "No free times on this day." in html
+    assert "Saturday, March 14" in html
+    assert "60 minutes" in html and "Clinician" in html
+    assert "until 24 hours before" in html
+    assert 'href="/booking/request/"' in html  # none of these times suits me
+
+
+def test_from_shows_the_seven_days_from_that_date_with_links_either_side():
+    html = screened().get(URL, {"from": "2026-03-23"}).content.decode()
+    slots = slots_on(html)
+    assert slots[0] == "2026-03-23T09:00" and slots[-1] == "2026-03-27T15:30"
+    assert 'href="?from=2026-03-16"' in html and 'href="?from=2026-03-30"' in html
+
+
+@pytest.mark.parametrize("garbage", ["yesterday", "2026-02-30", "<script>", "9999-99-99"])
+def test_a_from_that_is_not_a_date_shows_the_first_week(garbage):
+    response = screened().get(URL, {"from": garbage})
+    assert response.status_code == 200
+    assert slots_on(response.content.decode())[0] == "2026-03-10T10:00"
+
+
+def test_a_deferred_patient_sees_times_from_their_earliest_date_only():
+    html = screened(answers(isotretinoin_date=date(2026, 1, 1))).get(URL).content.decode()
+    # Isotretinoin on 1 January: not before 1 April (three months).
+    assert slots_on(html)[0] == "2026-04-01T09:00"
+
+
+def test_a_patient_who_may_not_book_is_sent_back_and_nothing_is_held():
+    client = Client()
+    response = client.get(URL)
+    assert response.status_code == 302 and response["Location"] == "/screener/"
+    response = screened(answers(pregnant=True)).post(URL, details("2026-03-10T10:00"))
+    assert response.status_code == 302
+    assert not SlotHold.objects.exists() and not BookingRequest.objects.exists()
+
+
+def test_check_your_answers_holds_the_time_from_other_patients():
+    jane = screened()
+    response = jane.post(URL, details("2026-03-10T10:00"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "data-check-answers" in html
+    assert 'datetime="2026-03-10T10:00"' in html
+    assert "Tuesday, March 10, 2026 at 10:00 AM" in html
+    assert 'name="confirm" value="yes"' in html
+    assert SlotHold.objects.count() == 1
+    other = slots_on(screened().get(URL).content.decode())
+    assert "2026-03-10T10:00" not in other
+    # With its buffer, 9:30 would run into the held 10:00 too; 11:30 is free.
+    assert "2026-03-10T11:00" not in other and "2026-03-10T11:30" in other
+    # Jane herself is still offered her held time.
+    assert "2026-03-10T10:00" in slots_on(jane.get(URL).content.decode())
+
+
+def test_a_hold_expires(settings, time_machine):
+    screened().post(URL, details("2026-03-10T12:00"))
+    assert "2026-03-10T12:00" not in slots_on(screened().get(URL).content.decode())
+    time_machine.move_to(NOW + timedelta(minutes=settings.SLOT_HOLD_MINUTES, seconds=1))
+    assert "2026-03-10T12:00" in slots_on(screened().get(URL).content.decode())
+
+
+def test_changing_the_time_releases_the_hold():
+    jane = screened()
+    jane.post(URL, details("2026-03-10T10:00"))
+    response = jane.post(URL, details("2026-03-10T10:00", change="slot"))
+    assert 'name="full_name"' in response.content.decode()
+    assert 'value="Jane Example"' in response.content.decode()
+    assert not SlotHold.objects.exists()
+
+
+def test_confirming_makes_the_appointment_at_once_with_its_confirmation():
+    jane = screened()
+    response = jane.post(URL, details("2026-03-10T14:30", confirm="yes"))
+    assert response.status_code == 302 and response["Location"] == "/booking/confirmation/"
+    booking = BookingRequest.objects.get()
+    assert booking.status == "scheduled"
+    (appointment,) = Appointment.objects.all()
+    assert appointment.booking == booking and appointment.status == "scheduled"
+    assert appointment.starts_at == datetime(2026, 3, 10, 14, 30, tzinfo=NY)
+    assert appointment.ends_at - appointment.starts_at == timedelta(minutes=60)
+    assert appointment.practitioner.name == "Clinician"
+    assert not SlotHold.objects.exists()
+
+    page = jane.get("/booking/confirmation/").content.decode()
+    assert f'data-reference="{booking.reference}"' in page
+    assert '<time datetime="2026-03-10T14:30" data-appointment>' in page
+    assert "/appointment/" in page
+
+    send_due()
+    subjects = sorted(message.subject for message in mail.outbox)
+    assert len(subjects) == 2  # the patient's confirmation, the clinic's notice
+    (confirmation,) = [m for m in mail.outbox if m.to == ["jane@example.com"]]
+    assert "Your appointment" in confirmation.subject
+    assert confirmation.attachments[0][0] == "appointment.ics"
+
+
+def test_a_time_taken_meanwhile_comes_back_with_a_message_and_every_field_kept():
+    jane, other = screened(), screened()
+    jane.post(URL, details("2026-03-10T10:00"))  # held by Jane
+    response = other.post(URL, details("2026-03-10T10:00", email="o@example.com", confirm="yes"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in html and "no longer free" in html
+    assert 'value="o@example.com"' in html
+    assert slots_on(html)  # the other times
+    assert BookingRequest.objects.count() == 0 and Appointment.objects.count() == 0
+
+
+def test_twenty_eight_days_from_the_patients_other_session_is_refused_naming_the_days():
+    screened().post(URL, details("2026-03-10T10:00", confirm="yes"))
+    response = screened().post(URL, details("2026-03-16T10:00"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "data-check-answers" not in html
+    assert "at least 28 days apart" in html
+    assert "February 10, 2026" in html and "April 7, 2026" in html
+    assert not SlotHold.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "slot",
+    ["", "not-a-time", "2026-03-10T10:07", "2026-03-14T10:00", "2026-03-09T09:00", "2026-13-40"],
+    ids=["empty", "garbage", "off-step", "weekend", "past", "impossible"],
+)
+def test_a_slot_not_offered_gets_a_clear_message_and_nothing_saved(slot):
+    response = screened().post(URL, details(slot, confirm="yes"))
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    assert not BookingRequest.objects.exists() and not SlotHold.objects.exists()
+
+
+def test_time_off_is_never_offered():
+    clinician = Practitioner.objects.get()
+    TimeOff.objects.create(
+        practitioner=clinician,
+        starts_at=datetime(2026, 3, 10, 0, tzinfo=NY),
+        ends_at=datetime(2026, 3, 11, 0, tzinfo=NY),
+    )
+    slots = slots_on(screened().get(URL).content.decode())
+    assert slots[0] == "2026-03-11T09:00"
+
+
+def test_with_no_practitioner_working_the_request_is_the_way():
+    Practitioner.objects.update(active=False)
+    response = screened().get(URL)
+    assert response.status_code == 302 and response["Location"] == "/booking/request/"
+
+
+def test_a_cold_sore_patient_books_and_the_front_desk_is_asked_to_arrange_cover():
+    screened(answers(cold_sores=True)).post(URL, details("2026-03-10T10:00", confirm="yes"))
+    booking = BookingRequest.objects.get()
+    assert booking.status == "scheduled"
+    assert booking.needs_attention and booking.attention_reason == "prophylaxis"
+
+
+def test_the_same_form_sent_twice_makes_one_appointment():
+    jane = screened()
+    first = jane.post(URL, details("2026-03-10T10:00", confirm="yes"))
+    again = jane.post(URL, details("2026-03-10T10:00", confirm="yes"))
+    assert first.status_code == 302 and again.status_code == 302
+    assert Appointment.objects.count() == 1
