@@ -10,7 +10,9 @@ from itertools import pairwise
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTimeWidget
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
@@ -57,6 +59,8 @@ class WorkingHoursFormSet(BaseInlineFormSet):
 class WorkingHoursInline(admin.TabularInline):
     model = WorkingHours
     formset = WorkingHoursFormSet
+    # "09:00", as the rest of the diary writes times, rather than "09:00:00".
+    formfield_overrides = {models.TimeField: {"widget": AdminTimeWidget(format="%H:%M")}}
     fields = ("weekday", "start", "end")
     extra = 1
     verbose_name = "working hours"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -310,6 +311,7 @@ def calendar_page(request: HttpRequest, *, site) -> TemplateResponse:
         # The calendar needs the whole width of a 1280-pixel screen.
         "is_nav_sidebar_enabled": False,
         "title": "Calendar",
+        "app_name": apps.get_app_config("bookings").verbose_name,
         "view": view,
         "day": day,
         "first": first,

@@ -35,7 +35,11 @@ def at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def make_request(full_name: str = "Jane Example-Surname", area: str = "face_neck"):
+def make_request(
+    full_name: str = "Jane Example-Surname",
+    area: str = "face_neck",
+    appointment_at: datetime | None = None,
+):
     screening = Screening.objects.create(area=area, outcome="eligible")
     return BookingRequest.objects.create(
         screening=screening,
@@ -49,7 +53,7 @@ def make_request(full_name: str = "Jane Example-Surname", area: str = "face_neck
         consent_given_at=timezone.now(),
         consent_text_version="test",
         status="scheduled",
-        appointment_at=timezone.now(),
+        appointment_at=appointment_at or timezone.now(),
     )
 
 
@@ -61,7 +65,7 @@ def make_appointment(
     **request,
 ) -> Appointment:
     return Appointment.objects.create(
-        booking=make_request(**request),
+        booking=make_request(appointment_at=starts_at, **request),
         practitioner=practitioner or Practitioner.objects.get(name="Clinician"),
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=minutes),
@@ -168,8 +172,8 @@ def test_holds_and_time_off_are_shown_cancelled_and_expired_are_not(front_desk):
         html = page(front_desk, date="2027-03-01", view=view)
         assert html.count("data-hold") == 1, view
         assert "Held" in html
-        assert "Time off</strong>: Dentist" in html
-        assert "13:00 to 14:00" in html
+        time_off = '<strong>Time off</strong> <span class="entry-time">13:00 to 14:00</span>'
+        assert f"{time_off}: Dentist" in html
         assert cancelled.booking.reference not in html
         assert "Cancelled" not in html
         assert treated.booking.reference in html
