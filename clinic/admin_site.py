@@ -189,6 +189,7 @@ class ClinicAdminSite(OTPAdminSite):
         return [
             path("enrol/", enrol, name="otp_enrol"),
             path("logout/", logout, name="logout"),
+            path("bookings/calendar/", self.admin_view(self.calendar), name="bookings_calendar"),
             *super().get_urls(),
         ]
 
@@ -200,6 +201,12 @@ class ClinicAdminSite(OTPAdminSite):
             return view(request, *args, **kwargs)
 
         return super().admin_view(update_wrapper(view_with_warnings, view), cacheable)
+
+    def calendar(self, request: HttpRequest) -> HttpResponse:
+        """The staff calendar (diary.calendar): appointments, holds and time off by day or week."""
+        from diary.calendar import calendar_page
+
+        return calendar_page(request, site=self)
 
     def login(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
         if request.method == "GET" and needs_enrolment(request.user):

@@ -17,5 +17,6 @@ urlpatterns = [
     path("faq/", include("faq.urls")),
     path("", include("screener.urls")),
     path("", include("bookings.urls")),
+    path("diary/", include("diary.urls")),
     path("admin/", admin.site.urls),
 ]

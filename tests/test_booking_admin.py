@@ -80,8 +80,9 @@ def form_data(booking: BookingRequest, **changes) -> dict:
 
 def test_front_desk_group_has_exactly_its_permissions():
     """Created by migration: booking requests (view, change, add by phone), their messages, the
-    contact log (view, add), erasures (view, add), the outbox (to resend), and screenings
-    (view), no more."""
+    contact log (view, add), erasures (view, add), the outbox (to resend), screenings (view),
+    and the diary: practitioners, working hours and time off (all four), appointments (view);
+    no more."""
     permissions = Group.objects.get(name="Front desk").permissions
     codenames = set(permissions.values_list("content_type__app_label", "codename"))
     assert codenames == {
@@ -97,6 +98,19 @@ def test_front_desk_group_has_exactly_its_permissions():
         ("post_office", "view_email"),
         ("post_office", "change_email"),
         ("post_office", "view_log"),
+        ("bookings", "view_practitioner"),
+        ("bookings", "add_practitioner"),
+        ("bookings", "change_practitioner"),
+        ("bookings", "delete_practitioner"),
+        ("bookings", "view_appointment"),
+        ("diary", "view_workinghours"),
+        ("diary", "add_workinghours"),
+        ("diary", "change_workinghours"),
+        ("diary", "delete_workinghours"),
+        ("diary", "view_timeoff"),
+        ("diary", "add_timeoff"),
+        ("diary", "change_timeoff"),
+        ("diary", "delete_timeoff"),
     }
 
 
