@@ -128,9 +128,7 @@ def booking_requests_set_status(*, requests: QuerySet[BookingRequest], status: s
         raise ValueError("Schedule a request on its own page, with its appointment.")
     changing = requests.exclude(status=status)
     # The diary follows: the time is freed (or marked no-show) with the request.
-    Appointment.objects.filter(
-        booking__in=changing, status=Appointment.Status.SCHEDULED
-    ).update(
+    Appointment.objects.filter(booking__in=changing, status=Appointment.Status.SCHEDULED).update(
         status=Appointment.Status.NO_SHOW
         if status == BookingRequest.Status.NO_SHOW
         else Appointment.Status.CANCELLED

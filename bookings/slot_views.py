@@ -39,8 +39,10 @@ def _time_of_day(moment: datetime) -> str:
     hour = timezone.localtime(moment).hour
     if hour < NOON:
         return BookingRequest.PreferredTime.MORNING
-    return BookingRequest.PreferredTime.AFTERNOON if hour < FIVE_PM else (
-        BookingRequest.PreferredTime.EVENING
+    return (
+        BookingRequest.PreferredTime.AFTERNOON
+        if hour < FIVE_PM
+        else (BookingRequest.PreferredTime.EVENING)
     )
 
 
@@ -73,16 +75,24 @@ def free_week(*, area: str, earliest: date | None, holder: str, start: date | No
     zone = clinic_zone()
     rules = rules_for(clinic_details(), area)
     tomorrow = timezone.localdate() + timedelta(days=1)
-    first, last = bookable_window(now=now, earliest=max(tomorrow, earliest or tomorrow),
-                                  rules=rules, zone=zone)
+    first, last = bookable_window(
+        now=now, earliest=max(tomorrow, earliest or tomorrow), rules=rules, zone=zone
+    )
     if start is None:
-        free = free_times_between(first=first, last=last, area=area, now=now,
-                                  earliest=earliest, holder=holder)
+        free = free_times_between(
+            first=first, last=last, area=area, now=now, earliest=earliest, holder=holder
+        )
         start = first_day_with_a_time(free) or first
     else:
         start = min(max(start, first), last)
-        free = free_times_between(first=start, last=start + timedelta(days=DAYS_SHOWN - 1),
-                                  area=area, now=now, earliest=earliest, holder=holder)
+        free = free_times_between(
+            first=start,
+            last=start + timedelta(days=DAYS_SHOWN - 1),
+            area=area,
+            now=now,
+            earliest=earliest,
+            holder=holder,
+        )
     return Week(start=start, free=free, first=first, last=last)
 
 
@@ -181,7 +191,9 @@ def _check_or_book(request, form, week: Week, *, holder: str) -> HttpResponse | 
     if request.POST.get("confirm") != "yes":
         try:
             diary_booking.slot_hold(
-                starts_at=slot.starts_at, area=area, earliest=result.earliest_booking_date,
+                starts_at=slot.starts_at,
+                area=area,
+                earliest=result.earliest_booking_date,
                 holder=holder,
             )
         except diary_booking.SlotTaken:

@@ -16,7 +16,7 @@ SAFE_EXTRA_FIELDS = ("status_code", "method", "path", "reference", "count", "eve
 
 # The secret in a patient's link (/appointment/<token>/…, /messages/<token>/stop/) opens their
 # appointment: logs keep the route and never the token.
-TOKEN_IN_PATH = re.compile(r"(/(?:appointment|messages)/)[^/\s?#\"']+")
+TOKEN_IN_PATH = re.compile(r"(/(?:appointment|messages|diary/feed)/)[^/\s?#\"']+")
 
 
 def redact_tokens(text: str) -> str:

@@ -138,9 +138,7 @@ def test_a_time_only_one_practitioner_has_free_goes_to_them():
 
 
 def test_the_slot_value_is_the_local_wall_clock_time():
-    free = free_times(
-        days=[MONDAY], practitioners=[ALICE], busy=[], rules=RULES, now=NOW, zone=NY
-    )
+    free = free_times(days=[MONDAY], practitioners=[ALICE], busy=[], rules=RULES, now=NOW, zone=NY)
     assert free[MONDAY][0].value == "2026-03-16T09:00"
     assert first_day_with_a_time(free) == MONDAY
 

@@ -220,11 +220,13 @@ def test_a_link_token_never_reaches_the_log_only_its_route(site_log):
         f"/appointment/{token}/check/",
         f"/appointment/{token}/cancel/",
         f"/messages/{token}/stop/",
+        f"/diary/feed/{token}.ics",
     ):
         Client().get(path)
     entries = site_log()
     assert any(e["message"] == "Not Found: /appointment/<token>/check/" for e in entries)
     assert any(e.get("path") == "/messages/<token>/stop/" for e in entries)
+    assert any(e.get("path") == "/diary/feed/<token>" for e in entries)
     assert token not in "\n".join(json.dumps(e) for e in entries)
 
 
