@@ -9,9 +9,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -24,11 +26,19 @@ from bookings.appointments import (
     AppointmentGone,
     appointment_cancel,
     appointment_change_request,
+    appointment_schedule,
+    appointment_token,
     booking_from_token,
+    change_too_late,
     recheck_record,
 )
+from bookings.models import Appointment
+from bookings.slot_forms import SLOT_GONE, SlotForm
+from bookings.slot_views import free_week, session_gap_error, week_start
 from bookings.stop import STOP_GROUPS, messages_stop, read_stop_token
-from clinic.ratelimit import client_ip_key, screener_rate
+from clinic.ratelimit import booking_rate, client_ip_key, screener_rate
+from clinic.selectors import clinic_details
+from diary import booking as diary_booking
 from screener.session import answers_from_dict
 
 
@@ -54,17 +64,90 @@ def with_appointment(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 @never_cache
 @with_appointment
 def appointment(request: HttpRequest, booking, token: str) -> HttpResponse:
-    return render(request, "bookings/appointment.html", {"booking": booking, "token": token})
+    context = {
+        "booking": booking,
+        "token": token,
+        "too_late": change_too_late(booking),
+        "change_limit_hours": clinic_details().change_limit_hours,
+    }
+    return render(request, "bookings/appointment.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @with_appointment
 def appointment_cancel_view(request: HttpRequest, booking, token: str) -> HttpResponse:
+    """GET asks to confirm (link scanners open links); POST cancels, up to the change limit."""
+    if change_too_late(booking):
+        return render(request, "bookings/appointment_too_late.html", {"booking": booking})
+    if request.method != "POST":
+        return render(
+            request, "bookings/appointment_cancel.html", {"booking": booking, "token": token}
+        )
     appointment_cancel(booking=booking)
-    messages.success(request, "Your appointment is cancelled. We have let the front desk know.")
+    messages.success(request, _("Your appointment is cancelled. We have let the front desk know."))
     # The link is dead now: its page says the appointment was cancelled (410).
     return redirect("bookings:appointment", token=token)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
+@never_cache
+@ratelimit(key=client_ip_key, rate=booking_rate, method="POST", group="booking", block=True)
+@with_appointment
+def appointment_move(request: HttpRequest, booking, token: str) -> HttpResponse:
+    """The same free times and rules as booking; confirm=yes moves it at once."""
+    if change_too_late(booking):
+        return render(request, "bookings/appointment_too_late.html", {"booking": booking})
+    appointment = booking.appointments.filter(status=Appointment.Status.SCHEDULED).first()
+    moving = appointment.pk if appointment else None
+    area = booking.screening.area
+    data = request.POST if request.method == "POST" else None
+    week = free_week(
+        area=area,
+        earliest=booking.earliest_booking_date,
+        holder="",
+        start=week_start(data or request.GET),
+        ignore_appointment=moving,
+    )
+    form = SlotForm(data, offered=week.offered)
+    chosen = (data or request.GET).get("slot", "")
+    if data is not None and form.is_valid():
+        slot = week.offered[form.cleaned_data["slot"]]
+        gap = session_gap_error(booking.email, slot.starts_at, moving=moving)
+        if gap:
+            form.add_error("slot", gap)
+        elif data.get("confirm") != "yes":
+            return render(
+                request,
+                "bookings/appointment_move_check.html",
+                {"booking": booking, "token": token, "slot": slot, "week": week},
+            )
+        else:
+            try:
+                with transaction.atomic():
+                    moved = diary_booking.appointment_book(
+                        booking=booking,
+                        starts_at=slot.starts_at,
+                        area=area,
+                        earliest=booking.earliest_booking_date,
+                        moving=appointment,
+                    )
+                    appointment_schedule(
+                        booking=booking, appointment_at=slot.starts_at, appointment=moved
+                    )
+            except diary_booking.SlotTaken:
+                form.add_error("slot", SLOT_GONE)
+            else:
+                messages.success(
+                    request, _("Your appointment is moved. We are emailing you the new time.")
+                )
+                return redirect("bookings:appointment", token=appointment_token(booking))
+    return render(
+        request,
+        "bookings/appointment_move.html",
+        {"booking": booking, "token": token, "form": form, "week": week, "chosen": chosen},
+    )
 
 
 @require_POST

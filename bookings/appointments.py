@@ -301,14 +301,34 @@ def booking_staff_change_apply(
 
 
 def appointment_cancel(*, booking: BookingRequest) -> None:
-    """The patient cancels from their link: the front desk sees it on the worklist."""
+    """The patient cancels from their link: the time is freed, the front desk sees it on the
+    worklist, and the patient gets an e-mail whose calendar file removes the event."""
     with transaction.atomic():
         appointment_messages_cancel(booking=booking)
         booking.status = Status.CANCELLED
         booking.needs_attention = True
         booking.attention_reason = Attention.CANCELLED_BY_PATIENT
         booking.save(update_fields=["status", "needs_attention", "attention_reason"])
+        queue_email(
+            kind=Kind.APPOINTMENT_CANCELLED,
+            to=booking.email,
+            template="appointment_cancelled",
+            context=_context(booking, booking_url=settings.SITE_URL + reverse("screener:start")),
+            booking=booking,
+            attachments={
+                "appointment.ics": {
+                    "file": ContentFile(appointment_ics(booking, cancelled=True)),
+                    "mimetype": "text/calendar",
+                }
+            },
+        )
         appointment_status_follow(booking=booking)
+
+
+def change_too_late(booking: BookingRequest, now: datetime | None = None) -> bool:
+    """Past the online change limit (the clinic's details): moving or cancelling is by phone."""
+    now = now or timezone.now()
+    return booking.appointment_at - now < clinic_details().change_limit
 
 
 def appointment_change_request(*, booking: BookingRequest) -> None:

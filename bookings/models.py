@@ -181,6 +181,7 @@ class Message(models.Model):
         NEW_REQUEST = "new_request", "New booking request (to the clinic)"
         CAN_BOOK = "can_book", "You can book now (to the patient)"
         APPOINTMENT_CONFIRMED = "appointment_confirmed", "Appointment confirmed (to the patient)"
+        APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled (to the patient)"
         RECHECK_REMINDER = "recheck_reminder", "Reminder and re-check, 48 hours before"
         RECHECK_OVERDUE = "recheck_overdue", "Re-check not done, 24 hours before"
         AFTERCARE_DAY_0 = "aftercare_day_0", "Aftercare: the day of treatment"

@@ -67,3 +67,18 @@ class TimeBookingForm(PatientDetailsForm):
             if bound.name != "website"
             for message in bound.errors
         ]
+
+
+class SlotForm(forms.Form):
+    """Just the time: moving an appointment to another of the free times."""
+
+    slot = forms.CharField(max_length=16, error_messages={"required": SLOT_REQUIRED})
+
+    def __init__(self, *args, offered: Collection[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.offered = offered
+
+    clean_slot = TimeBookingForm.clean_slot
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        return [("slot-list", message) for message in self["slot"].errors]

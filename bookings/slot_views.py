@@ -26,7 +26,7 @@ from clinic.ratelimit import booking_rate, client_ip_key
 from clinic.selectors import clinic_details
 from diary import booking as diary_booking
 from diary.free_times import bookable_window, first_day_with_a_time
-from diary.selectors import clinic_zone, free_times_between, rules_for
+from diary.selectors import clinic_zone, diary_between, free_times_between, rules_for
 from screener import session as screening_session
 from screener.eligibility import TREATMENT_GAP
 from screener.labels import AREA_LABELS
@@ -46,11 +46,17 @@ def _time_of_day(moment: datetime) -> str:
     )
 
 
-def _parse_day(value: str | None) -> date | None:
+def parse_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def week_start(params) -> date | None:
+    """The first day to list: `from`, else the chosen slot's day (a link to one time)."""
+    chosen = diary_booking.parse_slot(params.get("slot", ""))
+    return parse_day(params.get("from")) or (timezone.localdate(chosen) if chosen else None)
 
 
 class Week:
@@ -68,7 +74,14 @@ class Week:
         self.later = later if later <= last else None
 
 
-def free_week(*, area: str, earliest: date | None, holder: str, start: date | None) -> Week:
+def free_week(
+    *,
+    area: str,
+    earliest: date | None,
+    holder: str,
+    start: date | None,
+    ignore_appointment: int | None = None,
+) -> Week:
     """The week the page lists: from `start` (?from=), else from the first day with a free
     time on or after the later of tomorrow and the screening's earliest date."""
     now = timezone.now()
@@ -78,30 +91,49 @@ def free_week(*, area: str, earliest: date | None, holder: str, start: date | No
     first, last = bookable_window(
         now=now, earliest=max(tomorrow, earliest or tomorrow), rules=rules, zone=zone
     )
+    rest = {
+        "area": area,
+        "now": now,
+        "earliest": earliest,
+        "holder": holder,
+        "ignore_appointment": ignore_appointment,
+    }
     if start is None:
-        free = free_times_between(
-            first=first, last=last, area=area, now=now, earliest=earliest, holder=holder
-        )
-        start = first_day_with_a_time(free) or first
+        # The diary is read once for the whole window; its free times are worked out a week
+        # at a time until one has a time: usually the first (README, "Performance").
+        diary = diary_between(first=first, last=last + timedelta(days=DAYS_SHOWN), **rest)
+        start, free = first, {}
+        while start <= last:
+            free = diary.free_on(_seven(start))
+            found = first_day_with_a_time(free)
+            if found is not None:
+                start = found
+                free = diary.free_on(_seven(found)) if found != min(free) else free
+                break
+            start += timedelta(days=DAYS_SHOWN)
+        else:
+            start = first
     else:
         start = min(max(start, first), last)
-        free = free_times_between(
-            first=start,
-            last=start + timedelta(days=DAYS_SHOWN - 1),
-            area=area,
-            now=now,
-            earliest=earliest,
-            holder=holder,
-        )
+        free = free_times_between(first=start, last=start + timedelta(days=DAYS_SHOWN - 1), **rest)
     return Week(start=start, free=free, first=first, last=last)
 
 
-def session_gap_error(email: str, starts_at: datetime) -> str | None:
-    """The 28-day rule for the patient's own sessions (scheduled or treated), in their words."""
+def _seven(start: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range(DAYS_SHOWN)]
+
+
+def session_gap_error(email: str, starts_at: datetime, *, moving: int | None = None) -> str | None:
+    """The 28-day rule for the patient's own sessions (scheduled or treated), in their words;
+    `moving`: the appointment being moved, which does not count."""
     day = timezone.localdate(starts_at)
-    others = Appointment.objects.filter(
-        booking__email__iexact=email.strip(), status__in=Appointment.ACTIVE
-    ).values_list("starts_at", flat=True)
+    others = (
+        Appointment.objects.filter(
+            booking__email__iexact=email.strip(), status__in=Appointment.ACTIVE
+        )
+        .exclude(pk=moving)
+        .values_list("starts_at", flat=True)
+    )
     for other in others:
         other_day = timezone.localdate(other)
         if abs(day - other_day) < TREATMENT_GAP:
@@ -139,7 +171,7 @@ def book_time(request: HttpRequest) -> HttpResponse:
         area=area,
         earliest=earliest,
         holder=holder,
-        start=_parse_day((data or request.GET).get("from")),
+        start=week_start(data or request.GET),
     )
     form = TimeBookingForm(data, offered=week.offered)
 

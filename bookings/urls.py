@@ -17,6 +17,11 @@ urlpatterns = [
         name="appointment_cancel",
     ),
     path(
+        "appointment/<str:token>/move/",
+        appointment_views.appointment_move,
+        name="appointment_move",
+    ),
+    path(
         "appointment/<str:token>/change/",
         appointment_views.appointment_change_view,
         name="appointment_change",

@@ -4,7 +4,8 @@ many appointments it holds (five, and the clinic's details from the cache)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -30,7 +31,42 @@ def rules_for(details: ClinicDetails, area: str) -> free_times.Rules:
     )
 
 
-def free_times_between(
+@dataclass(frozen=True)
+class Diary:
+    """What the free-times rules need, read once for a stretch of days."""
+
+    practitioners: list[free_times.Practitioner]
+    busy: list[free_times.Busy]
+    booked: Counter
+    rules: free_times.Rules
+    opening: list[free_times.Stretch]
+    now: datetime
+    earliest: date | None
+
+    def free_on(self, days: list[date]) -> dict[date, list[free_times.Slot]]:
+        zone = clinic_zone()
+        start = datetime.combine(min(days) - timedelta(days=1), time.min, tzinfo=zone)
+        end = datetime.combine(max(days) + timedelta(days=2), time.min, tzinfo=zone)
+        return free_times.free_times(
+            days=days,
+            practitioners=self.practitioners,
+            busy=[item for item in self.busy if item.starts_at < end and start < item.ends_at],
+            rules=self.rules,
+            now=self.now,
+            zone=clinic_zone(),
+            earliest=self.earliest,
+            opening=self.opening,
+            booked_per_day=self.booked,
+        )
+
+
+def free_times_between(*, first: date, last: date, **kwargs) -> dict[date, list[free_times.Slot]]:
+    """Free times from `first` to `last` (local days); the arguments are diary_between's."""
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return diary_between(first=first, last=last, **kwargs).free_on(days)
+
+
+def diary_between(
     *,
     first: date,
     last: date,
@@ -40,8 +76,8 @@ def free_times_between(
     holder: str = "",
     ignore_appointment: int | None = None,
     practitioner_id: int | None = None,
-) -> dict[date, list[free_times.Slot]]:
-    """Free times from `first` to `last` (local days). The holder's own hold and the
+) -> Diary:
+    """The diary from `first` to `last` (local days). The holder's own hold and the
     appointment being moved (`ignore_appointment`) do not count as busy."""
     now = now or timezone.now()
     zone = clinic_zone()
@@ -88,15 +124,12 @@ def free_times_between(
         free_times.Stretch(day, opens, closes)
         for day, opens, closes in details.opening_times.stretches
     ]
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return free_times.free_times(
-        days=days,
+    return Diary(
         practitioners=practitioners,
         busy=busy,
+        booked=booked,
         rules=rules,
-        now=now,
-        zone=zone,
-        earliest=earliest,
         opening=opening,
-        booked_per_day=booked,
+        now=now,
+        earliest=earliest,
     )

@@ -507,7 +507,7 @@ def test_appointment_page_shows_the_appointment_and_both_forms(admin_client, cli
     page = client.get(appointment_url(booking)).content.decode()
     assert "Friday, March 20, 2026 at 2:30 PM" in page
     assert booking.reference in page
-    assert "/cancel/" in page and "/change/" in page
+    assert "/cancel/" in page and "/move/" in page and "/change/" in page
 
 
 def test_patient_asks_to_change_and_the_front_desk_sees_it(admin_client, client):
@@ -556,7 +556,8 @@ def test_front_desk_sees_why_and_unticks_the_flag_once_dealt_with(admin_client, 
 def test_appointment_forms_need_post(admin_client, client):
     booking = make_booking()
     schedule(admin_client, booking, at(2026, 3, 20, 10))
-    assert client.get(appointment_url(booking) + "cancel/").status_code == 405
+    asked = client.get(appointment_url(booking) + "cancel/")  # asks, cancels nothing
+    assert asked.status_code == 200 and b"Yes, cancel my appointment" in asked.content
     booking.refresh_from_db()
     assert booking.status == "scheduled"
 

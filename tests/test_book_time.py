@@ -229,3 +229,159 @@ def test_the_same_form_sent_twice_makes_one_appointment():
     again = jane.post(URL, details("2026-03-10T10:00", confirm="yes"))
     assert first.status_code == 302 and again.status_code == 302
     assert Appointment.objects.count() == 1
+
+
+# --- Moving and cancelling from the appointment's link ------------------------------------------
+
+
+def booked(slot="2026-03-12T10:00") -> tuple[BookingRequest, str]:
+    from bookings.appointments import appointment_token
+
+    screened().post(URL, details(slot, confirm="yes"))
+    booking = BookingRequest.objects.get()
+    return booking, f"/appointment/{appointment_token(booking)}/"
+
+
+def test_the_patient_moves_their_appointment_and_the_old_time_is_freed():
+    booking, link = booked()
+    send_due()
+    mail.outbox.clear()
+    page = Client().get(link + "move/").content.decode()
+    assert "2026-03-12T10:00" in slots_on(page)  # their own time is not busy for them
+    check = Client().post(link + "move/", {"slot": "2026-03-17T11:00"})
+    assert b"data-check-answers" in check.content
+    moved = Client().post(link + "move/", {"slot": "2026-03-17T11:00", "confirm": "yes"})
+    assert moved.status_code == 302
+    (appointment,) = Appointment.objects.filter(status="scheduled")
+    assert appointment.starts_at == datetime(2026, 3, 17, 11, tzinfo=NY)
+    assert appointment.sequence == 1
+    assert Client().get(link).status_code == 410  # the old link is dead
+    assert "2026-03-12T10:00" in slots_on(screened().get(URL).content.decode())
+    send_due()
+    (confirmation,) = [m for m in mail.outbox if m.to == ["jane@example.com"]]
+    assert "Tuesday, March 17, 2026 at 11:00 AM" in confirmation.body
+    ics = confirmation.attachments[0][1]
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "SEQUENCE:1" in ics and f"UID:{booking.reference}@clinic" in ics
+
+
+def test_moving_to_a_time_taken_meanwhile_is_refused_and_nothing_changes():
+    _booking, link = booked()
+    screened().post(URL, details("2026-03-17T11:00", email="o@example.com", confirm="yes"))
+    response = Client().post(link + "move/", {"slot": "2026-03-17T11:00", "confirm": "yes"})
+    assert response.status_code == 200 and b"no longer free" in response.content
+    mine = Appointment.objects.get(booking__email="jane@example.com")
+    assert mine.starts_at == datetime(2026, 3, 12, 10, tzinfo=NY) and mine.sequence == 0
+
+
+def test_cancelling_asks_first_then_frees_the_time_with_a_cancelling_calendar_file():
+    _booking, link = booked()
+    send_due()
+    mail.outbox.clear()
+    asked = Client().get(link + "cancel/")
+    assert asked.status_code == 200 and Appointment.objects.get().status == "scheduled"
+    Client().post(link + "cancel/")
+    assert Appointment.objects.get().status == "cancelled"
+    assert "2026-03-12T10:00" in slots_on(screened().get(URL).content.decode())
+    send_due()
+    (message,) = mail.outbox
+    assert message.subject.startswith("Cancelled: appointment")
+    ics = message.attachments[0][1]
+    ics = ics.decode() if isinstance(ics, bytes) else ics
+    assert "METHOD:CANCEL" in ics and "STATUS:CANCELLED" in ics
+
+
+def test_later_than_the_change_limit_the_page_gives_the_phone_number(time_machine):
+    booking, link = booked("2026-03-11T10:00")
+    time_machine.move_to(datetime(2026, 3, 10, 10, 30, tzinfo=NY), tick=False)
+    for path in ("", "move/", "cancel/"):
+        page = Client().get(link + path).content.decode()
+        assert "data-too-late" in page and "(207) 555-0142" in page
+    Client().post(link + "cancel/")
+    Client().post(link + "move/", {"slot": "2026-03-17T11:00", "confirm": "yes"})
+    booking.refresh_from_db()
+    assert booking.status == "scheduled"
+    assert Appointment.objects.get().starts_at == datetime(2026, 3, 11, 10, tzinfo=NY)
+
+
+# --- Cost: the queries do not grow with the diary -----------------------------------------------
+
+
+def fill_diary(count: int, practitioners_exist: bool = False) -> None:
+    """Three practitioners working weekdays 9 to 17, `count` appointments over 90 days."""
+    from diary.models import WorkingHours
+    from screener.models import Screening
+
+    if practitioners_exist:
+        practitioners = list(Practitioner.objects.all())
+    else:
+        practitioners = [Practitioner.objects.get()]
+        others = [Practitioner.objects.create(name=name) for name in ("Ana", "Ben")]
+        practitioners += others
+    for practitioner in [] if practitioners_exist else others:
+        WorkingHours.objects.bulk_create(
+            WorkingHours(practitioner=practitioner, weekday=d, start="09:00", end="17:00")
+            for d in range(5)
+        )
+    screenings = Screening.objects.bulk_create(
+        Screening(area="face_neck", outcome="eligible") for _ in range(count)
+    )
+    bookings = BookingRequest.objects.bulk_create(
+        BookingRequest(
+            screening=screening,
+            reference=f"T{n:03d}-{n:04d}"[:9],
+            full_name="Bulk Patient",
+            email=f"bulk{n}@example.com",
+            phone="207 555 0100",
+            preferred_date=date(2026, 3, 20),
+            preferred_time="morning",
+            answers={},
+            outcome="eligible",
+            consent_given_at=NOW,
+            consent_text_version="test",
+            status="scheduled",
+            appointment_at=NOW,
+        )
+        for n, screening in enumerate(screenings)
+    )
+    starts = []
+    day = date(2026, 3, 10)
+    while len(starts) < count:
+        if day.weekday() < 5:
+            for hour in range(9, 16):
+                for practitioner in practitioners:
+                    starts.append(
+                        (practitioner, datetime(day.year, day.month, day.day, hour, tzinfo=NY))
+                    )
+        day += timedelta(days=1)
+    Appointment.objects.bulk_create(
+        Appointment(
+            booking=booking,
+            practitioner=practitioner,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=45),
+        )
+        for booking, (practitioner, start) in zip(bookings, starts, strict=False)
+    )
+
+
+def page_queries() -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = screened()
+    client.get(URL)  # the clinic's details into the cache
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert response.status_code == 200
+    return [q["sql"] for q in queries]
+
+
+def test_the_free_times_page_runs_the_same_queries_however_full_the_diary():
+    fill_diary(20)
+    few = page_queries()
+    Appointment.objects.all().delete()
+    BookingRequest.objects.all().delete()
+    fill_diary(2000, practitioners_exist=True)
+    many = page_queries()
+    assert len(few) == len(many), [q[:90] for q in many]
