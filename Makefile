@@ -33,6 +33,7 @@ test: install-test
 bench: $(BIN)/python
 	$(BIN)/pip install --quiet --group bench
 	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/diary_bench.py
 
 lighthouse: $(BIN)/python
 	$(BIN)/pip install --quiet --group bench

@@ -344,24 +344,30 @@ def fill_diary(count: int, practitioners_exist: bool = False) -> None:
         )
         for n, screening in enumerate(screenings)
     )
-    starts = []
-    day = date(2026, 3, 10)
-    while len(starts) < count:
+    # As a busy clinic's diary looks (bench/diary_bench.py): three appointments a weekday for
+    # each practitioner over the next 90 days, as many cancelled, the rest past treatments.
+    rows = []
+    for offset in range(1, 91):
+        day = NOW.date() + timedelta(days=offset)
         if day.weekday() < 5:
-            for hour in range(9, 16):
+            for hour in (9, 11, 13):
+                start = datetime(day.year, day.month, day.day, hour, tzinfo=NY)
                 for practitioner in practitioners:
-                    starts.append(
-                        (practitioner, datetime(day.year, day.month, day.day, hour, tzinfo=NY))
-                    )
-        day += timedelta(days=1)
+                    rows += [(practitioner, start, "scheduled"), (practitioner, start, "cancelled")]
+    offset = 0
+    while len(rows) < count:
+        offset += 1
+        start = NOW - timedelta(days=offset)
+        rows += [(practitioner, start, "treated") for practitioner in practitioners]
     Appointment.objects.bulk_create(
         Appointment(
             booking=booking,
             practitioner=practitioner,
             starts_at=start,
             ends_at=start + timedelta(minutes=45),
+            status=status,
         )
-        for booking, (practitioner, start) in zip(bookings, starts, strict=False)
+        for booking, (practitioner, start, status) in zip(bookings, rows, strict=False)
     )
 
 
