@@ -30,8 +30,10 @@ from bookings.appointments import (
     appointment_token,
     booking_from_token,
     change_too_late,
+    offer_freed_time,
     recheck_record,
 )
+from bookings.earlier import earlier_time_ask
 from bookings.models import Appointment
 from bookings.slot_forms import SLOT_GONE, SlotForm
 from bookings.slot_views import free_week, session_gap_error, week_start
@@ -90,6 +92,21 @@ def appointment_cancel_view(request: HttpRequest, booking, token: str) -> HttpRe
     return redirect("bookings:appointment", token=token)
 
 
+@require_POST
+@never_cache
+@with_appointment
+def earlier_time_view(request: HttpRequest, booking, token: str) -> HttpResponse:
+    earlier_time_ask(booking=booking)
+    messages.success(
+        request,
+        _(
+            "We will email you if an earlier time frees up. Your appointment stays as it is "
+            "unless you choose the new time."
+        ),
+    )
+    return redirect("bookings:appointment", token=token)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
 @never_cache
@@ -133,9 +150,11 @@ def appointment_move(request: HttpRequest, booking, token: str) -> HttpResponse:
                         earliest=booking.earliest_booking_date,
                         moving=appointment,
                     )
+                    freed = booking.appointment_at
                     appointment_schedule(
                         booking=booking, appointment_at=slot.starts_at, appointment=moved
                     )
+                    offer_freed_time(freed)
             except diary_booking.SlotTaken:
                 form.add_error("slot", SLOT_GONE)
             else:

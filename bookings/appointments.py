@@ -164,7 +164,7 @@ def appointment_ics(booking: BookingRequest, *, cancelled: bool = False) -> byte
 # --- Messages -----------------------------------------------------------------------------
 
 
-def _context(booking: BookingRequest, **extra: Any) -> dict[str, Any]:
+def appointment_context(booking: BookingRequest, **extra: Any) -> dict[str, Any]:
     local = timezone.localtime(booking.appointment_at) if booking.appointment_at else None
     return {
         "reference": booking.reference,
@@ -190,7 +190,7 @@ def _queue_appointment_messages(booking: BookingRequest) -> None:
     # Set within the re-check window: the confirmation asks for the re-check itself, so the
     # patient gets one e-mail, not a confirmation, a reminder and an overdue notice at once.
     recheck_now = reminder_time(booking.appointment_at) <= timezone.now()
-    context = _context(
+    context = appointment_context(
         booking,
         appointment_url=appointment_url(booking),
         check_url=appointment_url(booking, "bookings:recheck"),
@@ -289,13 +289,16 @@ def booking_staff_change_apply(
         booking.attention_reason = ""
         booking.save(update_fields=["attention_reason"])
     scheduled = booking.status == Status.SCHEDULED
-    if scheduled and (
-        previous_status != Status.SCHEDULED or booking.appointment_at != previous_appointment_at
-    ):
+    was_scheduled = previous_status == Status.SCHEDULED
+    if scheduled and (not was_scheduled or booking.appointment_at != previous_appointment_at):
         appointment_schedule(booking=booking, appointment_at=booking.appointment_at, by=by)
-    elif not scheduled and previous_status == Status.SCHEDULED:
+        if was_scheduled:
+            offer_freed_time(previous_appointment_at)
+    elif not scheduled and was_scheduled:
         appointment_messages_cancel(booking=booking)
     appointment_status_follow(booking=booking)
+    if not scheduled and was_scheduled and booking.status != Status.TREATED:
+        offer_freed_time(previous_appointment_at)
     if booking.status == Status.TREATED and previous_status != Status.TREATED:
         treatment_record(booking=booking)
 
@@ -313,7 +316,9 @@ def appointment_cancel(*, booking: BookingRequest) -> None:
             kind=Kind.APPOINTMENT_CANCELLED,
             to=booking.email,
             template="appointment_cancelled",
-            context=_context(booking, booking_url=settings.SITE_URL + reverse("screener:start")),
+            context=appointment_context(
+                booking, booking_url=settings.SITE_URL + reverse("screener:start")
+            ),
             booking=booking,
             attachments={
                 "appointment.ics": {
@@ -323,6 +328,15 @@ def appointment_cancel(*, booking: BookingRequest) -> None:
             },
         )
         appointment_status_follow(booking=booking)
+        offer_freed_time(booking.appointment_at)
+
+
+def offer_freed_time(starts_at: datetime | None) -> None:
+    """A time has come free: offer it to the patients waiting for an earlier one."""
+    from bookings.earlier import earlier_time_offer  # it builds on this module
+
+    if starts_at is not None and starts_at > timezone.now():
+        earlier_time_offer(starts_at=starts_at)
 
 
 def change_too_late(booking: BookingRequest, now: datetime | None = None) -> bool:
@@ -429,7 +443,9 @@ def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
                 kind=Kind.RECHECK_OVERDUE,
                 to=booking.email,
                 template="recheck_overdue",
-                context=_context(booking, check_url=appointment_url(booking, "bookings:recheck")),
+                context=appointment_context(
+                    booking, check_url=appointment_url(booking, "bookings:recheck")
+                ),
                 booking=booking,
                 stop_group="reminders",
             )
@@ -492,7 +508,7 @@ def treatment_record(*, booking: BookingRequest) -> list[Message]:
     treated_on = timezone.localdate(booking.appointment_at) if booking.appointment_at else today
     course = recommended_course(answers_from_dict(booking.answers))
     opens, closes = next_session_window(treated_on, course)
-    context = _context(
+    context = appointment_context(
         booking,
         treated_on=treated_on,
         sun_until=treated_on + timedelta(days=14),

@@ -132,6 +132,8 @@ class BookingRequest(models.Model):
     needs_attention = models.BooleanField(default=False, db_index=True)
     attention_reason = models.CharField(max_length=30, blank=True, choices=AttentionReason.choices)
     change_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The patient asked to be told if an earlier time frees up (bookings.earlier).
+    earlier_time_wanted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # --- The front desk's own work. The patient's `notes` stay as the patient wrote them.
     staff_notes = models.TextField("Staff notes", blank=True, max_length=2000)
@@ -182,6 +184,7 @@ class Message(models.Model):
         CAN_BOOK = "can_book", "You can book now (to the patient)"
         APPOINTMENT_CONFIRMED = "appointment_confirmed", "Appointment confirmed (to the patient)"
         APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled (to the patient)"
+        EARLIER_TIME = "earlier_time", "An earlier time is free (to the patient)"
         RECHECK_REMINDER = "recheck_reminder", "Reminder and re-check, 48 hours before"
         RECHECK_OVERDUE = "recheck_overdue", "Re-check not done, 24 hours before"
         AFTERCARE_DAY_0 = "aftercare_day_0", "Aftercare: the day of treatment"

@@ -33,6 +33,7 @@ STOP_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
         (Kind.NEXT_SESSION, Kind.MAINTENANCE),
     ),
     "can_book": ("the email that tells you when you can book", (Kind.CAN_BOOK,)),
+    "earlier_times": ("offers of an earlier time for your appointment", (Kind.EARLIER_TIME,)),
 }
 GROUP_OF_KIND: dict[str, str] = {
     kind: group for group, (_words, kinds) in STOP_GROUPS.items() for kind in kinds

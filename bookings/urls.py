@@ -22,6 +22,11 @@ urlpatterns = [
         name="appointment_move",
     ),
     path(
+        "appointment/<str:token>/earlier/",
+        appointment_views.earlier_time_view,
+        name="earlier_time",
+    ),
+    path(
         "appointment/<str:token>/change/",
         appointment_views.appointment_change_view,
         name="appointment_change",

@@ -106,6 +106,7 @@ def confirmation(request: HttpRequest) -> HttpResponse:
                 "appointment_url": reverse(
                     "bookings:appointment", args=[appointment_token(booking)]
                 ),
+                "earlier_url": reverse("bookings:earlier_time", args=[appointment_token(booking)]),
             },
         )
     return render(

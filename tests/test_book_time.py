@@ -35,6 +35,7 @@ URL = "/booking/"
 @pytest.fixture(autouse=True)
 def _clock(time_machine, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.BOOKING_RATE_LIMIT = ""  # many patients, one test address
     time_machine.move_to(NOW, tick=False)
 
 
@@ -391,3 +392,63 @@ def test_the_free_times_page_runs_the_same_queries_however_full_the_diary():
     fill_diary(2000, practitioners_exist=True)
     many = page_queries()
     assert len(few) == len(many), [q[:90] for q in many]
+
+
+# --- An earlier time ----------------------------------------------------------------------------
+
+
+def patient_books(email: str, slot: str, patient_answers=None) -> tuple[BookingRequest, str]:
+    from bookings.appointments import appointment_token
+
+    screened(patient_answers).post(URL, details(slot, email=email, confirm="yes"))
+    booking = BookingRequest.objects.get(email=email)
+    return booking, f"/appointment/{appointment_token(booking)}/"
+
+
+def test_a_freed_time_is_offered_to_those_who_asked_earliest_booked_first():
+    _early, early_link = patient_books("early@example.com", "2026-03-11T10:00")
+    amy, amy_link = patient_books("amy@example.com", "2026-03-20T10:00")
+    _bob, bob_link = patient_books("bob@example.com", "2026-03-19T10:00")
+    _cat, _cat_link = patient_books("cat@example.com", "2026-03-24T10:00")  # did not ask
+    for link in (amy_link, bob_link):
+        page = Client().post(link + "earlier/", follow=True).content.decode()
+        assert 'data-earlier-time="asked"' in page
+    send_due()
+    mail.outbox.clear()
+
+    Client().post(early_link + "cancel/")
+    send_due()
+    offers = [m for m in mail.outbox if "earlier time" in m.subject.lower()]
+    assert [m.to[0] for m in offers] == ["amy@example.com", "bob@example.com"]
+    assert "Wednesday, March 11, 2026 at 10:00 AM" in offers[0].body
+    assert "/stop/" in offers[0].body
+    for word in ("pregnan", "isotretinoin", "cold sore", "antiviral"):
+        assert word not in offers[0].body.lower()
+
+    # Bob confirms first and gets it; Amy finds it gone, her appointment as it was.
+    (bob_offer,) = re.findall(r"https?://\S+/move/\?slot=\S+", offers[1].body)
+    path = bob_offer.split("testserver", 1)[-1].split("://", 1)[-1]
+    path = path[path.index("/appointment/") :]
+    shown = Client().get(path).content.decode()
+    assert 'value="2026-03-11T10:00" checked' in shown
+    moved = Client().post(path.split("?")[0], {"slot": "2026-03-11T10:00", "confirm": "yes"})
+    assert moved.status_code == 302
+    (amy_offer,) = re.findall(r"https?://\S+/move/\?slot=\S+", offers[0].body)
+    amy_path = amy_offer[amy_offer.index("/appointment/") :]
+    late = Client().post(amy_path.split("?")[0], {"slot": "2026-03-11T10:00", "confirm": "yes"})
+    assert late.status_code == 200 and b"no longer free" in late.content
+    amy.refresh_from_db()
+    assert amy.appointment_at == datetime(2026, 3, 20, 10, tzinfo=NY)
+
+
+def test_an_earlier_time_is_not_offered_before_the_patients_earliest_date():
+    _early, early_link = patient_books("early@example.com", "2026-03-11T10:00")
+    _deferred, link = patient_books(
+        "dee@example.com", "2026-04-06T10:00", answers(isotretinoin_date=date(2026, 1, 1))
+    )
+    Client().post(link + "earlier/")
+    send_due()
+    mail.outbox.clear()
+    Client().post(early_link + "cancel/")
+    send_due()
+    assert not [m for m in mail.outbox if m.to == ["dee@example.com"]]

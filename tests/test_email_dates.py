@@ -33,6 +33,7 @@ DATES = {
     "sun_until": date(2026, 12, 29),
     "window_opens": date(2027, 1, 12),
     "window_closes": date(2027, 1, 26),
+    "offered": datetime(2026, 12, 10, 14, tzinfo=UTC),
 }
 
 # What each dated e-mail must say, in the US order.
@@ -44,6 +45,8 @@ EXPECTED = {
     "next_session": "between Tuesday, January 12, 2027 and Tuesday, January 26, 2027.",
     "booking_patient": "You asked for: December 15, 2026, afternoon.",
     "can_book": "From today, December 15, 2026, you can",
+    "appointment_cancelled": "on Tuesday, December 15, 2026 at 2:30 PM is cancelled",
+    "earlier_time": "free at Riverside Skin Clinic: Thursday, December 10, 2026 at 9:00 AM.",
 }
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
