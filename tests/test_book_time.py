@@ -8,6 +8,7 @@ The clock is frozen on Monday 9 March 2026, 10:00 in New York; the seeded practi
 
 import re
 from datetime import date, datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -452,3 +453,16 @@ def test_an_earlier_time_is_not_offered_before_the_patients_earliest_date():
     Client().post(early_link + "cancel/")
     send_due()
     assert not [m for m in mail.outbox if m.to == ["dee@example.com"]]
+
+
+def test_the_nightly_purge_tidies_expired_holds(settings, time_machine):
+    from django.core.management import call_command
+
+    screened().post(URL, details("2026-03-10T12:00"))
+    screened().post(URL, details("2026-03-10T14:00"))
+    time_machine.move_to(NOW + timedelta(minutes=settings.SLOT_HOLD_MINUTES + 1))
+    screened().post(URL, details("2026-03-11T14:00"))  # still held
+    call_command("purge_old_bookings", stdout=StringIO())
+    assert list(SlotHold.objects.values_list("starts_at", flat=True)) == [
+        datetime(2026, 3, 11, 14, tzinfo=NY)
+    ]

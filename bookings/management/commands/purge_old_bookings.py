@@ -16,6 +16,7 @@ from bookings.emails import orphaned_attachments_delete
 from bookings.models import BookingRequest
 from bookings.services import booking_requests_delete
 from bookings.stop import stops_rekey
+from diary.booking import expired_holds_delete
 
 
 class Command(BaseCommand):
@@ -39,6 +40,8 @@ class Command(BaseCommand):
         requests_deleted, screenings_deleted = booking_requests_delete(requests=old)
         attachments_deleted = orphaned_attachments_delete()
         call_command("clearsessions")
+        # Holds stop counting the moment they expire; this only tidies their rows.
+        expired_holds_delete()
         # After a SECRET_KEY rotation: stops recorded under the old key are kept under the new.
         stops_rekey(BookingRequest.objects.values_list("email", flat=True))
         self.stdout.write(
