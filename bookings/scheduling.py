@@ -102,3 +102,24 @@ def appointment_errors(
         opening_hours_error(appointment_at),
     )
     return [message for message in checks if message]
+
+
+def patient_appointment_errors(booking, appointment_at: datetime, *, email: str = "") -> list[str]:
+    """appointment_errors for one request, with the patient's other sessions (same e-mail,
+    any case) as the 28-day rule counts them: the request page's and the calendar's rules."""
+    from bookings.models import BookingRequest
+
+    sessions = BookingRequest.objects.filter(
+        email__iexact=email or booking.email, appointment_at__isnull=False
+    ).exclude(pk=booking.pk)
+
+    def times(status: str):
+        return sessions.filter(status=status).values_list("appointment_at", flat=True)
+
+    return appointment_errors(
+        appointment_at=appointment_at,
+        now=timezone.now(),
+        earliest=booking.earliest_booking_date,
+        treated_at=times(BookingRequest.Status.TREATED),
+        booked_at=times(BookingRequest.Status.SCHEDULED),
+    )

@@ -186,11 +186,14 @@ def _works_then(practitioner_id: int, starts_at: datetime, ends_at: datetime) ->
     )
 
 
-def placement_for(booking: BookingRequest, starts_at: datetime) -> int:
-    """Who the front desk's appointment at `starts_at` goes to: the practitioner it already
-    has if they are still free, else the least busy practitioner working then, else the least
-    busy one free then (the front desk may book outside working hours, never over another
-    appointment, its buffer or time off). Raises SlotTaken if none is free."""
+def placement_for(
+    booking: BookingRequest, starts_at: datetime, practitioner_id: int | None = None
+) -> int:
+    """Who the front desk's appointment at `starts_at` goes to: `practitioner_id` if given
+    and free; else the practitioner it already has if they are still free, else the least busy
+    practitioner working then, else the least busy one free then (the front desk may book
+    outside working hours, never over another appointment, its buffer or time off). Raises
+    SlotTaken if none is free."""
     details = clinic_details()
     ends_at = starts_at + details.appointment_length(booking.screening.area)
     buffer = timedelta(minutes=details.buffer_minutes)
@@ -210,7 +213,9 @@ def placement_for(booking: BookingRequest, starts_at: datetime) -> int:
         .order_by("that_day", "pk")
         .values_list("pk", flat=True)
     )
-    if moving is not None and moving.practitioner_id in practitioners:
+    if practitioner_id is not None:
+        practitioners = [pk for pk in practitioners if pk == practitioner_id]
+    elif moving is not None and moving.practitioner_id in practitioners:
         practitioners.remove(moving.practitioner_id)
         practitioners.insert(0, moving.practitioner_id)
     free = [
@@ -226,12 +231,15 @@ def placement_for(booking: BookingRequest, starts_at: datetime) -> int:
     raise SlotTaken
 
 
-def appointment_place(*, booking: BookingRequest, starts_at: datetime) -> Appointment:
+def appointment_place(
+    *, booking: BookingRequest, starts_at: datetime, practitioner_id: int | None = None
+) -> Appointment:
     """The front desk's appointment at `starts_at` (new, or the scheduled one moved), under the
     practitioner's lock. Call inside transaction.atomic(); raises SlotTaken."""
-    practitioner_id = placement_for(booking, starts_at)
+    practitioner_id = placement_for(booking, starts_at, practitioner_id)
     _lock(practitioner_id)
-    placement_for(booking, starts_at)  # again, now that nobody else can write for them
+    # Again, now that nobody else can write for them.
+    placement_for(booking, starts_at, practitioner_id)
     moving = booking.appointments.filter(status=Appointment.Status.SCHEDULED).first()
     ends_at = starts_at + clinic_details().appointment_length(booking.screening.area)
     try:

@@ -18,14 +18,16 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from bookings.exports import short_area
-from bookings.models import Appointment, Practitioner
+from bookings.models import Appointment, BookingRequest, Practitioner
 from clinic.selectors import clinic_details
+from diary.booking import SlotTaken
+from diary.calendar_booking import CalendarBookingForm
 from diary.models import SlotHold, TimeOff, WorkingHours
 
 Kind = Literal["appointment", "hold", "time_off"]
@@ -285,7 +287,7 @@ def calendar_url(day: date, view: View) -> str:
     return f"{reverse('admin:bookings_calendar')}?date={day:%Y-%m-%d}&view={view}"
 
 
-def calendar_page(request: HttpRequest, *, site) -> TemplateResponse:
+def calendar_page(request: HttpRequest, *, site) -> TemplateResponse | HttpResponseRedirect:
     """The calendar by day (`?date=YYYY-MM-DD&view=day`, the default) or by week
     (`view=week`: Monday to Sunday around the date). Staff who may view appointments only."""
     if not request.user.has_perm(PERMISSION):
@@ -304,6 +306,29 @@ def calendar_page(request: HttpRequest, *, site) -> TemplateResponse:
     else:
         first = last = day
         step = timedelta(days=1)
+    booking_form = None
+    if request.user.has_perm("bookings.change_bookingrequest"):
+        booking_form = CalendarBookingForm(
+            request.POST if request.method == "POST" else None, initial={"day": day}
+        )
+        if request.method == "POST" and booking_form.is_valid():
+            try:
+                booking = booking_form.save(by=request.user)
+            except SlotTaken:
+                booking_form.add_error("time", "That time was taken a moment ago: choose another.")
+            else:
+                when = timezone.localtime(booking.appointment_at)
+                site.get_model_admin(BookingRequest).log_change(
+                    request, booking, f"Appointment set from the calendar: {when:%Y-%m-%d %H:%M}."
+                )
+                messages.success(
+                    request,
+                    f"{booking.reference} is booked on {when:%B} {when.day} at "
+                    f"{when:%-I:%M %p}. The patient is being e-mailed.",
+                )
+                return HttpResponseRedirect(calendar_url(when.date(), view))
+    elif request.method == "POST":
+        raise PermissionDenied
     diary = diary_read(first, last)
     interval = timedelta(minutes=clinic_details().slot_interval_minutes or 30)
     context = {
@@ -326,6 +351,7 @@ def calendar_page(request: HttpRequest, *, site) -> TemplateResponse:
         "today_url": calendar_url(today, view),
         "day_url": calendar_url(day, "day"),
         "week_url": calendar_url(day, "week"),
+        "booking_form": booking_form,
     }
     request.current_app = site.name
     return TemplateResponse(request, "admin/bookings/calendar.html", context)

@@ -323,3 +323,99 @@ def test_queries_do_not_grow_with_the_appointments(front_desk, view):
         assert page(front_desk, **params).count("data-appointment") == 50
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
     print(f"calendar {view} view: {len(few)} queries for 5 and for 50 appointments")
+
+
+# --- Booking and moving from the calendar -------------------------------------------------------
+
+# A Monday two to three weeks ahead of the real clock (file sessions go by the real clock).
+_ahead = timezone.localdate() + timedelta(days=14)
+BOOK_DAY = _ahead + timedelta(days=(7 - _ahead.weekday()) % 7)
+
+
+def new_request(email="new.patient@example.com") -> BookingRequest:
+    screening = Screening.objects.create(area="face_neck", outcome="eligible")
+    return BookingRequest.objects.create(
+        screening=screening,
+        full_name="New Patient",
+        email=email,
+        phone="207 555 0100",
+        preferred_date=BOOK_DAY,
+        preferred_time="morning",
+        answers={},
+        outcome="eligible",
+        consent_given_at=timezone.now(),
+        consent_text_version="test",
+    )
+
+
+def book(client, booking, day=BOOK_DAY, at_time="10:00", who="Clinician"):
+    return client.post(
+        f"{URL}?date={day:%Y-%m-%d}&view=day",
+        {
+            "reference": booking.reference.lower(),
+            "day": f"{day:%Y-%m-%d}",
+            "time": at_time,
+            "practitioner": Practitioner.objects.get(name=who).pk,
+        },
+    )
+
+
+def test_front_desk_book_a_request_from_the_calendar(front_desk):
+    booking = new_request()
+    response = book(front_desk, booking)
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == "scheduled" and booking.appointment_at == at(BOOK_DAY, 10)
+    (appointment,) = booking.appointments.all()
+    assert appointment.practitioner.name == "Clinician"
+    assert "New" in page(front_desk, date=f"{BOOK_DAY:%Y-%m-%d}")  # the first name, on the day
+
+
+def test_a_clash_from_the_calendar_is_refused_and_nothing_saved(front_desk):
+    make_appointment(at(BOOK_DAY, 10))
+    booking = new_request()
+    response = book(front_desk, booking, at_time="10:30")
+    assert response.status_code == 200
+    assert "Clinician is not free then" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == "new" and not booking.appointments.exists()
+
+
+def test_moving_from_the_calendar_keeps_the_appointment_and_frees_the_old_time(front_desk):
+    ana = practitioner("Ana")
+    booking = new_request()
+    book(front_desk, booking)
+    assert book(front_desk, booking, at_time="14:00", who="Ana").status_code == 302
+    (appointment,) = booking.appointments.all()
+    assert appointment.practitioner == ana and appointment.sequence == 1
+    assert appointment.starts_at == at(BOOK_DAY, 14)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"reference": "NOPE-NOPE"}, "No booking request has that reference."),
+        ({"time": "25:00"}, "Enter a valid time."),
+        ({"day": "2020-02-03"}, "The appointment must be in the future."),
+    ],
+)
+def test_bad_input_from_the_calendar_is_explained_beside_the_field(front_desk, change, message):
+    booking = new_request()
+    data = {
+        "reference": booking.reference,
+        "day": f"{BOOK_DAY:%Y-%m-%d}",
+        "time": "10:00",
+        "practitioner": Practitioner.objects.get(name="Clinician").pk,
+        **change,
+    }
+    response = front_desk.post(URL, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+def test_content_editors_cannot_book_from_the_calendar(client, django_user_model):
+    verified_login(client, staff_in("Content editors", django_user_model, "editor"))
+    booking = new_request()
+    assert book(client, booking).status_code == 403
+    assert not Appointment.objects.exists()

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib.admin import widgets
-from django.utils import timezone
 
 from bookings import scheduling
 from bookings.appointments import unreviewed_changes
@@ -96,20 +95,8 @@ class BookingRequestAdminForm(forms.ModelForm):
         becomes_scheduled = scheduled and self.instance.status != BookingRequest.Status.SCHEDULED
         if when is None or not (becomes_scheduled or "appointment_at" in self.changed_data):
             return
-        patients_sessions = BookingRequest.objects.filter(
-            email__iexact=cleaned.get("email") or self.instance.email,
-            appointment_at__isnull=False,
-        ).exclude(pk=self.instance.pk)
-
-        def times(status: str):
-            return patients_sessions.filter(status=status).values_list("appointment_at", flat=True)
-
-        for message in scheduling.appointment_errors(
-            appointment_at=when,
-            now=timezone.now(),
-            earliest=self.instance.earliest_booking_date,
-            treated_at=times(BookingRequest.Status.TREATED),
-            booked_at=times(BookingRequest.Status.SCHEDULED),
+        for message in scheduling.patient_appointment_errors(
+            self.instance, when, email=cleaned.get("email", "")
         ):
             self.add_error("appointment_at", message)
         if "appointment_at" in self.errors:
