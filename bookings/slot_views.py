@@ -214,6 +214,7 @@ def _page(form, week: Week, stored, result) -> dict:
             .values_list("name", flat=True)
         ),
         "change_limit_hours": details.change_limit_hours,
+        "max_advance_days": details.maximum_advance_days,
     }
 
 

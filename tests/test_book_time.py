@@ -466,3 +466,11 @@ def test_the_nightly_purge_tidies_expired_holds(settings, time_machine):
     assert list(SlotHold.objects.values_list("starts_at", flat=True)) == [
         datetime(2026, 3, 11, 14, tzinfo=NY)
     ]
+
+
+def test_a_screening_that_allows_treatment_beyond_the_diary_is_sent_to_the_request():
+    late = answers(radiation_date=date(2025, 12, 1))  # not before December 1, 2026
+    html = screened(late).get(URL).content.decode()
+    assert "data-no-times" in html and 'href="/booking/request/"' in html
+    assert "open only 90 days ahead" in html and "December 1, 2026" in html
+    assert slots_on(html) == []
