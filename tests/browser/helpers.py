@@ -66,6 +66,45 @@ def send_booking(page) -> None:
     page.wait_for_url("**/booking/confirmation/")
 
 
+def open_free_times(page) -> None:
+    """From the result page: "Choose a time" leads to the diary's free times."""
+    page.get_by_role("link", name="Choose a time").click()
+    page.wait_for_url("**/booking/")
+    assert page.locator("[data-slot]").count() >= 1
+
+
+def open_request_form(page) -> None:
+    """From the result page to the request form, as a patient whom no free time suits."""
+    open_free_times(page)
+    page.get_by_role("link", name="None of these times suits me").click()
+    page.wait_for_url("**/booking/request/")
+
+
+def choose_first_time(page) -> str:
+    """Choose the first free time listed by clicking its label (the radio itself is visually
+    hidden; its label is drawn as the button); returns the slot's value."""
+    first = page.locator("[data-slot]").first
+    value = first.get_attribute("data-slot")
+    first.locator("label").click()
+    assert page.locator(f'input[name="slot"][value="{value}"]').is_checked()
+    return value
+
+
+def fill_time_details(page, *, full_name: str = "Ada Lovelace") -> None:
+    """The patient's details on the free-times page (no date or time of day: the slot is it)."""
+    page.get_by_label("Full name").fill(full_name)
+    page.get_by_label("Email address").fill("ada@example.com")
+    page.get_by_label("Phone number").fill("207 555 0100")
+    page.check('input[name="consent"]')
+
+
+def book_time(page) -> None:
+    """From the check page of a chosen time: book it and land on the confirmation."""
+    assert page.locator("[data-check-answers]").count() == 1
+    submit(page, "Book this time")
+    page.wait_for_url("**/booking/confirmation/")
+
+
 def horizontal_overflow(page) -> dict:
     """How far the page scrolls sideways, and which elements stick out of the viewport."""
     return page.evaluate(

@@ -96,7 +96,9 @@ def test_recheck_works_without_javascript(new_context):
 def test_a_cancelled_link_and_the_stop_page(page):
     booking = scheduled_booking()
     page.goto(f"/appointment/{appointment_token(booking)}/")
-    response = submit(page, "Cancel my appointment")
+    page.get_by_role("link", name="Cancel my appointment").click()
+    page.wait_for_url("**/cancel/")
+    response = submit(page, "Yes, cancel my appointment")
     assert response.status == 410
     assert page.locator('[data-link-gone="cancelled"]').is_visible()
     assert_accessible(page, "appointment cancelled")

@@ -13,12 +13,18 @@ from urllib.parse import urlsplit
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group, User
+from django.utils import timezone
 
-from bookings.models import BookingRequest
+from bookings.models import Appointment, BookingRequest
 from faq.models import Category, Question
 from tests.browser.helpers import (
     OUTCOME_ANSWERS,
+    book_time,
+    choose_first_time,
     fill_booking,
+    fill_time_details,
+    open_free_times,
+    open_request_form,
     recent_treatment_date,
     screen_for,
     send_booking,
@@ -313,10 +319,46 @@ def test_screener_works_without_javascript(new_context):
 # --- Booking -----------------------------------------------------------------------------------
 
 
+def test_eligible_patient_books_a_free_time_end_to_end(page):
+    """Choose a time, give one's details, check them, book: the appointment is made at once,
+    and the confirmation and the appointment page show that very time."""
+    screen_for(page, "eligible")
+    open_free_times(page)
+    chosen = choose_first_time(page)
+    fill_time_details(page)
+    submit(page, "Continue")
+
+    check = page.locator("[data-check-answers]")
+    assert check.locator('[data-field="slot"] time').get_attribute("datetime") == chosen
+    assert "ada@example.com" in check.inner_text()
+    assert Appointment.objects.count() == 0  # nothing booked yet: the time is only held
+    book_time(page)
+
+    reference = page.locator("[data-reference]").get_attribute("data-reference")
+    assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", reference)
+    assert reference in page.locator("[data-reference]").inner_text()
+    assert page.locator("time[data-appointment]").get_attribute("datetime") == chosen
+    appointment = Appointment.objects.get(booking__reference=reference)
+    assert appointment.status == Appointment.Status.SCHEDULED
+    assert timezone.localtime(appointment.starts_at).strftime("%Y-%m-%dT%H:%M") == chosen
+    assert appointment.booking.full_name == "Ada Lovelace"
+
+    # The link to manage it opens the appointment, at the same time.
+    page.get_by_role("link", name="See, move or cancel your appointment").click()
+    page.wait_for_url("**/appointment/*/")
+    assert page.locator(f'[data-reference="{reference}"]').count() == 1
+    assert page.locator("[data-appointment] time").get_attribute("datetime").startswith(chosen)
+
+    # The screening has been used: the free times lead back to the screener, with the reference.
+    page.goto("/booking/")
+    assert urlsplit(page.url).path == "/screener/"
+    assert reference in page.locator("main").inner_text()
+    assert Appointment.objects.count() == 1
+
+
 def test_eligible_patient_books_and_sees_the_reference(page):
     screen_for(page, "eligible")
-    page.get_by_role("link", name="Request a booking").click()
-    page.wait_for_url("**/booking/")
+    open_request_form(page)
     fill_booking(page, today() + timedelta(days=10))
     send_booking(page)
 
@@ -342,8 +384,14 @@ def test_deferred_patient_books_from_the_earliest_date(page):
     )
     assert earliest == recent_treatment_date() + timedelta(days=28)
 
-    page.get_by_role("link", name="Request a booking").click()
+    page.get_by_role("link", name="Choose a time").click()
     page.wait_for_url("**/booking/")
+    # The free times start on the earliest date, not before.
+    assert earliest.isoformat() in page.locator("main").inner_html()
+    first_time = page.locator('input[name="slot"]').first.get_attribute("value")
+    assert date.fromisoformat(first_time[:10]) >= earliest
+    page.get_by_role("link", name="None of these times suits me").click()
+    page.wait_for_url("**/booking/request/")
     assert earliest.isoformat() in page.locator("main").inner_html()
 
     fill_booking(page, earliest - timedelta(days=1), full_name="Grace Hopper")

@@ -130,8 +130,10 @@ def test_notify_form_errors_then_success(page):
 
 def test_check_your_details_then_the_fuller_confirmation(page):
     screen_for(page, "eligible_with_conditions")
-    page.get_by_role("link", name="Request a booking").click()
+    page.get_by_role("link", name="Choose a time").click()
     page.wait_for_url("**/booking/")
+    page.get_by_role("link", name="None of these times suits me").click()
+    page.wait_for_url("**/booking/request/")
     preferred = today() + timedelta(days=9)
     fill_booking(page, preferred)
     submit(page, "Continue")
