@@ -298,7 +298,7 @@ SLOT_HOLD_MINUTES = env_int("SLOT_HOLD_MINUTES", 10)
 # --- Abuse protection -------------------------------------------------------------------------
 # "<count>/<period>" as django-ratelimit reads it (s, m, h, d); empty turns the limit off.
 SCREENER_RATE_LIMIT = env("SCREENER_RATE_LIMIT", "20/m")
-BOOKING_RATE_LIMIT = env("BOOKING_RATE_LIMIT", "5/m")
+BOOKING_RATE_LIMIT = env("BOOKING_RATE_LIMIT", "12/m")
 # How many reverse proxies we trust to append to X-Forwarded-For. 0: use REMOTE_ADDR, since
 # any client can write an X-Forwarded-For header of its own.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
