@@ -91,10 +91,10 @@ def diary_between(
         practitioners_query = practitioners_query.filter(pk=practitioner_id)
     ids = list(practitioners_query.values_list("pk", flat=True))
     stretches: dict[int, list[free_times.Stretch]] = {pk: [] for pk in ids}
-    for pk, weekday, begins, ends in WorkingHours.objects.filter(
+    for pk, weekday, opens, closes in WorkingHours.objects.filter(
         practitioner_id__in=ids
     ).values_list("practitioner_id", "weekday", "start", "end"):
-        stretches[pk].append(free_times.Stretch(weekday, begins, ends))
+        stretches[pk].append(free_times.Stretch(weekday, opens, closes))
     practitioners = [free_times.Practitioner(pk, tuple(stretches[pk])) for pk in ids]
 
     busy: list[free_times.Busy] = []
