@@ -8,7 +8,7 @@ daylight-saving changes.
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
@@ -133,7 +133,8 @@ def appointment_ics(booking: BookingRequest, *, cancelled: bool = False) -> byte
     moves (or, with METHOD:CANCEL, removes) the event it already holds."""
     clinic = clinic_details()
     appointment = current_appointment(booking)
-    starts_at = appointment.starts_at if appointment else booking.appointment_at
+    # Without a diary entry, the request's own time (a scheduled request always has one).
+    starts_at = appointment.starts_at if appointment else cast(datetime, booking.appointment_at)
     ends_at = appointment.ends_at if appointment else starts_at + clinic.appointment_length("")
     calendar = Calendar()
     calendar.add("prodid", f"-//{clinic.name}//Appointments//EN")
@@ -189,7 +190,8 @@ def appointment_messages_cancel(*, booking: BookingRequest) -> int:
 def _queue_appointment_messages(booking: BookingRequest) -> None:
     # Set within the re-check window: the confirmation asks for the re-check itself, so the
     # patient gets one e-mail, not a confirmation, a reminder and an overdue notice at once.
-    recheck_now = reminder_time(booking.appointment_at) <= timezone.now()
+    appointment_at = cast(datetime, booking.appointment_at)  # just set by appointment_schedule
+    recheck_now = reminder_time(appointment_at) <= timezone.now()
     context = appointment_context(
         booking,
         appointment_url=appointment_url(booking),
@@ -218,7 +220,7 @@ def _queue_appointment_messages(booking: BookingRequest) -> None:
             template="recheck_reminder",
             context=context,
             booking=booking,
-            send_at=reminder_time(booking.appointment_at),
+            send_at=reminder_time(appointment_at),
             stop_group="reminders",
         )
 
@@ -261,7 +263,7 @@ def appointment_schedule(
 
 
 # The diary's status for each request status that takes the request out of the diary.
-APPOINTMENT_STATUS_FOR = {
+APPOINTMENT_STATUS_FOR: dict[str, Appointment.Status] = {
     Status.TREATED: Appointment.Status.TREATED,
     Status.NO_SHOW: Appointment.Status.NO_SHOW,
 }
@@ -291,7 +293,9 @@ def booking_staff_change_apply(
     scheduled = booking.status == Status.SCHEDULED
     was_scheduled = previous_status == Status.SCHEDULED
     if scheduled and (not was_scheduled or booking.appointment_at != previous_appointment_at):
-        appointment_schedule(booking=booking, appointment_at=booking.appointment_at, by=by)
+        # A scheduled request has its time (the constraint scheduled_has_appointment_at).
+        appointment_at = cast(datetime, booking.appointment_at)
+        appointment_schedule(booking=booking, appointment_at=appointment_at, by=by)
         if was_scheduled:
             offer_freed_time(previous_appointment_at)
     elif not scheduled and was_scheduled:
@@ -342,7 +346,8 @@ def offer_freed_time(starts_at: datetime | None) -> None:
 def change_too_late(booking: BookingRequest, now: datetime | None = None) -> bool:
     """Past the online change limit (the clinic's details): moving or cancelling is by phone."""
     now = now or timezone.now()
-    return booking.appointment_at - now < clinic_details().change_limit
+    # Only a scheduled request (the one a link leads to) is changed online: it has a time.
+    return cast(datetime, booking.appointment_at) - now < clinic_details().change_limit
 
 
 def appointment_change_request(*, booking: BookingRequest) -> None:
@@ -364,11 +369,12 @@ def recheck_record(*, booking: BookingRequest, answers: Answers) -> str:
     """Keep the re-checked answers as a new submission and flag a change that stops the
     treatment. A "changed" result stands until a clinician reviews it (recheck_reviewed): a
     later "clear" submission does not undo it. Returns the result as it now stands."""
-    outcome = recheck_outcome(answers, timezone.localdate(booking.appointment_at))
+    appointment_at = cast(datetime, booking.appointment_at)  # re-checks are of a scheduled time
+    outcome = recheck_outcome(answers, timezone.localdate(appointment_at))
     with transaction.atomic():
         RecheckSubmission.objects.create(
             booking=booking,
-            appointment_at=booking.appointment_at,
+            appointment_at=appointment_at,
             answers=answers_to_dict(answers),
             result=outcome,
         )
@@ -391,7 +397,9 @@ def recheck_record(*, booking: BookingRequest, answers: Answers) -> str:
 
 
 def unreviewed_changes(booking: BookingRequest):
-    return booking.recheck_submissions.filter(
+    # A request without a time has none: Django reads appointment_at=None as IS NULL, which the
+    # stubs do not allow for; the column is never null.
+    return booking.recheck_submissions.filter(  # type: ignore[misc]
         appointment_at=booking.appointment_at, result=RECHECK_CHANGED, reviewed_at__isnull=True
     )
 
@@ -402,7 +410,8 @@ def recheck_reviewed(*, booking: BookingRequest, by: Any) -> int:
     how many were marked."""
     with transaction.atomic():
         marked = unreviewed_changes(booking).update(reviewed_at=timezone.now(), reviewed_by=by)
-        latest = booking.recheck_submissions.filter(appointment_at=booking.appointment_at).last()
+        # No time (None) matches nothing, as in unreviewed_changes.
+        latest = booking.recheck_submissions.filter(appointment_at=booking.appointment_at).last()  # type: ignore[misc]
         booking.recheck_result = latest.result if latest else ""
         fields = ["recheck_result"]
         if booking.attention_reason == Attention.RECHECK_CHANGED:
@@ -428,7 +437,7 @@ def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
     )
     flagged = 0
     for booking in candidates:
-        deadline = recheck_deadline(booking.appointment_at)
+        deadline = recheck_deadline(cast(datetime, booking.appointment_at))  # filtered above
         if deadline > now:
             continue
         with transaction.atomic():
@@ -457,7 +466,7 @@ def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
 
 @dataclass(frozen=True)
 class FollowUp:
-    kind: str
+    kind: Kind
     template: str
     day: date
     stop_group: str

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from functools import wraps
+from typing import cast
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -9,7 +10,16 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from screener import session as screening_session
+from screener.eligibility import Result
 from screener.models import Screening
+
+
+class ScreenedRequest(HttpRequest):
+    """For type checking only: the request a screening_required view gets (the same object,
+    with the two attributes the decorator adds)."""
+
+    screening: screening_session.StoredScreening
+    screening_result: Result
 
 
 def screening_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -36,9 +46,10 @@ def screening_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
                 "result below says what to do instead.",
             )
             return redirect("screener:result")
-        request.screening = stored
-        request.screening_result = result
-        return view(request, *args, **kwargs)
+        screened = cast(ScreenedRequest, request)
+        screened.screening = stored
+        screened.screening_result = result
+        return view(screened, *args, **kwargs)
 
     return wrapper
 

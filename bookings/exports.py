@@ -3,12 +3,16 @@
 import csv
 from collections.abc import Iterable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.http import HttpResponse
 from django.utils import timezone
 
 from bookings.models import BookingRequest
 from bookings.worklist import waited_in_words
+
+if TYPE_CHECKING:
+    from bookings.worklist import WorklistRequest
 from screener.labels import AREA_LABELS
 
 # No answers, outcome, reasons, condition or earliest date: all of them say something of health.
@@ -30,7 +34,7 @@ CSV_COLUMNS = (
 )
 
 
-def csv_row(booking: BookingRequest, today: date) -> list:
+def csv_row(booking: "WorklistRequest", today: date) -> list:
     waited = (
         waited_in_words(booking.created_at, today)
         if booking.status == BookingRequest.Status.NEW
@@ -55,7 +59,7 @@ def csv_row(booking: BookingRequest, today: date) -> list:
     ]
 
 
-def csv_response(bookings: Iterable[BookingRequest]) -> HttpResponse:
+def csv_response(bookings: Iterable["WorklistRequest"]) -> HttpResponse:
     """A download of these requests (annotated with email_failed), one row each."""
     today = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -203,7 +203,7 @@ class PatientDetailsForm(forms.Form):
     def error_summary(self) -> list[tuple[str, str]]:
         """(element id, message) for each error, in the order of the page, for the summary."""
         return [
-            (bound.auto_id, message)
+            (bound.auto_id, str(message))
             for bound in self
             if bound.name != "website"
             for message in bound.errors
@@ -337,7 +337,8 @@ class BookingRequestForm(PatientDetailsForm):
         return value
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         day, time_of_day = cleaned.get("preferred_date"), cleaned.get("preferred_time")
         if self.opening.is_set and day and time_of_day:
             open_then = self.opening.times_of_day_on(day.weekday())
@@ -384,4 +385,4 @@ class CanBookNoticeForm(forms.Form):
         )
 
     def error_summary(self) -> list[tuple[str, str]]:
-        return [(bound.auto_id, message) for bound in self for message in bound.errors]
+        return [(bound.auto_id, str(message)) for bound in self for message in bound.errors]

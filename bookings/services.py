@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 from django.contrib.sessions.backends.file import SessionStore as FileSessionStore
@@ -59,7 +59,7 @@ def booking_request_create(
     preferred_date: date,
     preferred_time: str,
     notes: str = "",
-    taken_by: AbstractBaseUser | None = None,
+    taken_by: User | None = None,
     acknowledge: bool = True,
 ) -> BookingRequest:
     """Save a patient's booking request with their screening answers, and queue its e-mails.
@@ -166,7 +166,7 @@ def patient_data_counts(*, email: str) -> dict[str, int]:
     }
 
 
-def patient_data_erase(*, email: str, by: AbstractBaseUser | None) -> ErasureRecord:
+def patient_data_erase(*, email: str, by: User | None) -> ErasureRecord:
     """Erase everything kept about the patient with this address: their requests (with staff
     notes and the contact log), screenings and e-mails, the admin's history of them, the log of
     views of their answers, and the sessions that still show their reference. Leaves only an

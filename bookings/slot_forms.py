@@ -62,7 +62,7 @@ class TimeBookingForm(PatientDetailsForm):
     def error_summary(self) -> list[tuple[str, str]]:
         # The times' first radio carries the anchor the summary links to.
         return [
-            ("slot-list" if bound.name == "slot" else bound.auto_id, message)
+            ("slot-list" if bound.name == "slot" else bound.auto_id, str(message))
             for bound in self
             if bound.name != "website"
             for message in bound.errors
@@ -81,4 +81,4 @@ class SlotForm(forms.Form):
     clean_slot = TimeBookingForm.clean_slot
 
     def error_summary(self) -> list[tuple[str, str]]:
-        return [("slot-list", message) for message in self["slot"].errors]
+        return [("slot-list", str(message)) for message in self["slot"].errors]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_ratelimit.decorators import ratelimit
 
 from bookings.appointments import appointment_token
-from bookings.decorators import screening_required
+from bookings.decorators import ScreenedRequest, screening_required
 from bookings.forms import BookingRequestForm, CanBookNoticeForm
 from bookings.models import BookingRequest
 from bookings.services import (
@@ -40,7 +40,7 @@ def notify_rate(group: str, request: HttpRequest) -> str | None:
 @never_cache
 @ratelimit(key=client_ip_key, rate=booking_rate, method="POST", group="booking", block=True)
 @screening_required
-def booking_request(request: HttpRequest) -> HttpResponse:
+def booking_request(request: ScreenedRequest) -> HttpResponse:
     stored, result = request.screening, request.screening_result
 
     form = BookingRequestForm(

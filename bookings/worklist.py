@@ -6,6 +6,7 @@ Working days are Monday to Friday (public holidays are not known to the site).
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -60,6 +61,16 @@ def waited_in_words(created_at: datetime, today: date) -> str:
     if waited == reply_days():
         return f"{words} — due today"
     return words
+
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations  # installed with django-stubs (tests only)
+
+    class EmailFailedAnnotation(TypedDict):
+        email_failed: bool
+
+    # A request from the worklist's queryset, annotated with email_failed=failing_email().
+    WorklistRequest = WithAnnotations[BookingRequest, EmailFailedAnnotation]
 
 
 def failing_email() -> Exists:

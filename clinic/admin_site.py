@@ -8,6 +8,7 @@ the password that shows a QR code for an authenticator app and confirms it with 
 
 import base64
 from functools import update_wrapper
+from typing import Protocol, cast
 
 import qrcode
 import qrcode.image.svg
@@ -26,6 +27,13 @@ from django_otp import user_has_device
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class OTPUser(Protocol):
+    """What django-otp's OTPMiddleware adds to request.user."""
+
+    def is_verified(self) -> bool: ...
+
 
 CODE_HELP = (
     "The 6-digit code your authenticator app shows now, or one of your backup codes. "
@@ -223,7 +231,7 @@ class ClinicAdminSite(OTPAdminSite):
                 request.get_full_path(), reverse("admin:login", current_app=self.name)
             )
         has_app = TOTPDevice.objects.devices_for_user(user, confirmed=True).exists()
-        if has_app or (user_has_device(user) and not user.is_verified()):
+        if has_app or (user_has_device(user) and not cast(OTPUser, user).is_verified()):
             # Adding a device to an account that has one needs its second factor (e.g. a
             # backup code after a lost phone): the password alone must not.
             return HttpResponseRedirect(reverse("admin:index", current_app=self.name))

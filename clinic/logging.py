@@ -34,8 +34,9 @@ class ScrubRequestFilter(logging.Filter):
             record.method = getattr(request, "method", "")
             record.path = getattr(request, "path", "")
             record.request = None
-        if isinstance(getattr(record, "path", None), str):
-            record.path = redact_tokens(record.path)
+        path = getattr(record, "path", None)
+        if isinstance(path, str):
+            record.path = redact_tokens(path)
         if isinstance(record.msg, str):
             record.msg = redact_tokens(record.msg)
         if isinstance(record.args, tuple):
@@ -47,7 +48,7 @@ class ScrubRequestFilter(logging.Filter):
 
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        entry = {
+        entry: dict[str, object] = {
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,

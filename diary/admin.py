@@ -21,9 +21,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from bookings.models import Practitioner
-from diary.models import TimeOff, WorkingHours
+from diary.models import TimeOff, Weekday, WorkingHours
 
 TIME_OFF_BACKWARDS = "The time off must end after it starts: check the “to” date and time."
+NEW_FEED_ADDRESS = "New calendar feed address (the old one stops working)"
 
 
 def feed_url(practitioner: Practitioner) -> str:
@@ -44,7 +45,7 @@ class WorkingHoursFormSet(BaseInlineFormSet):
             if data.get("weekday") is None or not data.get("start") or not data.get("end"):
                 continue
             stretches.setdefault(data["weekday"], []).append((data["start"], data["end"]))
-        weekdays = dict(WorkingHours._meta.get_field("weekday").choices)
+        weekdays = dict(Weekday.choices)
         for weekday, day in sorted(stretches.items()):
             day.sort()
             for (start, end), (next_start, next_end) in pairwise(day):
@@ -73,7 +74,8 @@ class TimeOffForm(forms.ModelForm):
         fields = ("starts_at", "ends_at", "reason")
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
         if starts_at and ends_at and ends_at <= starts_at:
             self.add_error("ends_at", TIME_OFF_BACKWARDS)
@@ -120,13 +122,10 @@ class PractitionerAdmin(admin.ModelAdmin):
             "this address then stops working.",
             feed_url(practitioner),
             practitioner.name,
-            self.new_feed_address.short_description,
+            NEW_FEED_ADDRESS,
         )
 
-    @admin.action(
-        description="New calendar feed address (the old one stops working)",
-        permissions=["change"],
-    )
+    @admin.action(description=NEW_FEED_ADDRESS, permissions=["change"])
     def new_feed_address(self, request: HttpRequest, queryset: QuerySet[Practitioner]) -> None:
         count = 0
         for practitioner in queryset:

@@ -108,10 +108,10 @@ def diary_read(first: date, last: date, now: datetime | None = None) -> Diary:
 
     practitioners = list(Practitioner.objects.only("pk", "name", "active"))
     stretches: dict[int, list[tuple[int, time, time]]] = defaultdict(list)
-    for pk, weekday, begins, ends in WorkingHours.objects.values_list(
+    for pk, weekday, opens, closes in WorkingHours.objects.values_list(
         "practitioner_id", "weekday", "start", "end"
     ):
-        stretches[pk].append((weekday, begins, ends))
+        stretches[pk].append((weekday, opens, closes))
 
     entries: list[Entry] = []
     appointments = (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Required, TypedDict, Unpack
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -60,7 +61,20 @@ class Diary:
         )
 
 
-def free_times_between(*, first: date, last: date, **kwargs) -> dict[date, list[free_times.Slot]]:
+class DiaryFilters(TypedDict, total=False):
+    """diary_between's arguments other than the days, to pass on with **."""
+
+    area: Required[str]
+    now: datetime | None
+    earliest: date | None
+    holder: str
+    ignore_appointment: int | None
+    practitioner_id: int | None
+
+
+def free_times_between(
+    *, first: date, last: date, **kwargs: Unpack[DiaryFilters]
+) -> dict[date, list[free_times.Slot]]:
     """Free times from `first` to `last` (local days); the arguments are diary_between's."""
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return diary_between(first=first, last=last, **kwargs).free_on(days)
@@ -91,10 +105,10 @@ def diary_between(
         practitioners_query = practitioners_query.filter(pk=practitioner_id)
     ids = list(practitioners_query.values_list("pk", flat=True))
     stretches: dict[int, list[free_times.Stretch]] = {pk: [] for pk in ids}
-    for pk, weekday, begins, ends in WorkingHours.objects.filter(
+    for pk, weekday, opens, closes in WorkingHours.objects.filter(
         practitioner_id__in=ids
     ).values_list("practitioner_id", "weekday", "start", "end"):
-        stretches[pk].append(free_times.Stretch(weekday, begins, ends))
+        stretches[pk].append(free_times.Stretch(weekday, opens, closes))
     practitioners = [free_times.Practitioner(pk, tuple(stretches[pk])) for pk in ids]
 
     busy: list[free_times.Busy] = []

@@ -7,6 +7,7 @@ a message beside its field, never an exception.
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, LayoutObject, Submit
@@ -88,13 +89,21 @@ class PlainDateField(forms.Field):
 
 # Django deep-copies every field's choices for each form; these are module constants that no
 # form changes, so the copies share them (README, "Performance", has the figure).
-class ConstantChoicesWidgetMixin:
-    def __deepcopy__(self, memo: dict) -> forms.Widget:
+# For mypy the mixins are the widget and the field they go with; at run time plain mixins.
+if TYPE_CHECKING:
+    _WidgetBase = forms.Widget
+    _FieldBase = forms.Field
+else:
+    _WidgetBase = _FieldBase = object
+
+
+class ConstantChoicesWidgetMixin(_WidgetBase):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return forms.Widget.__deepcopy__(self, memo)  # skip ChoiceWidget's copy of the choices
 
 
-class ConstantChoicesFieldMixin:
-    def __deepcopy__(self, memo: dict) -> forms.Field:
+class ConstantChoicesFieldMixin(_FieldBase):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
         return forms.Field.__deepcopy__(self, memo)  # skip ChoiceField's copy of the choices
 
 
@@ -220,7 +229,12 @@ class ScreenerAreaFields(forms.Form):
 
 
 # The question fields come from screener.questions; the metaclass collects them as if declared.
-ScreenerFields = type(forms.Form)("ScreenerFields", (ScreenerAreaFields,), question_fields())
+# mypy cannot follow a class made at run time: it sees the area fields' class, whose subclass
+# this is (the question fields are reached by name, through self.fields).
+if TYPE_CHECKING:
+    ScreenerFields = ScreenerAreaFields
+else:
+    ScreenerFields = type(forms.Form)("ScreenerFields", (ScreenerAreaFields,), question_fields())
 
 
 class ScreenerForm(ScreenerFields):
@@ -229,7 +243,7 @@ class ScreenerForm(ScreenerFields):
     def __init__(self, *args, today: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for question, date_name in DATED_QUESTIONS.items():
-            field = self.fields[date_name]
+            field = self._date_field(date_name)
             field.max_value = today
             # Date pickers offer only dates the form accepts (validation stays on the server).
             field.widget.attrs.update({"min": EARLIEST_DATE.isoformat(), "max": today.isoformat()})
@@ -246,11 +260,12 @@ class ScreenerForm(ScreenerFields):
         return self._helper()
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # A browser sends one value per radio group and date input; more means a forged or
         # broken request. QueryDict.get would silently take the last one, so refuse it instead.
         single = [*SINGLE_VALUE_FIELDS]
-        single += [name for name in DATED_QUESTIONS.values() if not self.fields[name].ignored]
+        single += [name for name in DATED_QUESTIONS.values() if not self._date_field(name).ignored]
         for name in single:
             if len(self._values(name)) > 1 and name not in self.errors:
                 self.add_error(name, "Give one answer only")
@@ -292,8 +307,12 @@ class ScreenerForm(ScreenerFields):
                 target = bound.auto_id
                 if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                     target = f"{target}_0"
-                entries.append((target, message))
+                entries.append((target, str(message)))
         return entries
+
+    def _date_field(self, name: str) -> PlainDateField:
+        # question_fields() makes the date of each dated question a PlainDateField.
+        return cast(PlainDateField, self.fields[name])
 
     def _values(self, name: str) -> list:
         getlist = getattr(self.data, "getlist", None)

@@ -7,6 +7,7 @@ the rules. Anything malformed, expired or already used reads as "no screening".
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.contrib.sessions.backends.base import SessionBase
 from django.utils import timezone
@@ -46,12 +47,14 @@ def answers_to_dict(answers: Answers) -> dict:
 
 def answers_from_dict(data: dict) -> Answers:
     """The inverse of answers_to_dict. Raises (KeyError, TypeError, ValueError) if malformed."""
-    yes_no = {}
+    # The field names come from the questions at run time, so mypy cannot match each value to
+    # its Answers field: both dicts are dict[str, Any] (bools checked above, dates parsed below).
+    yes_no: dict[str, Any] = {}
     for name in YES_NO_QUESTIONS:
         if not isinstance(data[name], bool):
             raise TypeError(name)
         yes_no[name] = data[name]
-    dates = {
+    dates: dict[str, Any] = {
         name: date.fromisoformat(data[name]) if data[name] is not None else None
         for name in DATED_QUESTIONS.values()
     }

@@ -1,6 +1,7 @@
 """The worklist's columns and the request page's screening (read-only displays)."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.utils import formats, timezone
@@ -10,6 +11,9 @@ from bookings.appointments import RECHECK_CHANGED
 from bookings.exports import short_area
 from bookings.models import BookingRequest
 from bookings.worklist import waited_in_words
+
+if TYPE_CHECKING:
+    from bookings.worklist import WorklistRequest
 from screener.admin import reasons_list
 from screener.labels import AREA_LABELS
 from screener.questions import RECHECK_QUESTIONS, answer_rows, question_rows
@@ -81,8 +85,10 @@ class WorklistColumnsMixin:
     def recheck_table(self, obj: BookingRequest) -> str:
         """Every re-check the patient sent for this appointment, oldest first, for the
         clinician who treats: a changed one stays on the page after a later clear one."""
+        if obj.appointment_at is None:
+            return "Not done yet"
         submissions = obj.recheck_submissions.filter(appointment_at=obj.appointment_at)
-        if obj.appointment_at is None or not submissions:
+        if not submissions:
             return "Not done yet"
         return format_html_join(
             "",
@@ -103,7 +109,7 @@ class WorklistColumnsMixin:
         )
 
     @admin.display(description="E-mail failed", boolean=True, ordering="email_failed")
-    def email_failed(self, obj: BookingRequest) -> bool:
+    def email_failed(self, obj: "WorklistRequest") -> bool:
         return obj.email_failed
 
 

@@ -3,13 +3,14 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from bookings.admin.base import URL_NAME, AdminPagesMixin
+from bookings.admin.base import URL_NAME, AdminPagesMixin, staff_user
 from bookings.services import patient_data_counts, patient_data_erase
 
 
@@ -65,13 +66,13 @@ class ErasureMixin(AdminPagesMixin):
                 "Erase a patient's data: are you sure?",
                 patients=patients,
                 selected=selected,
-                action_checkbox_name=admin.helpers.ACTION_CHECKBOX_NAME,
+                action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
             ),
         )
 
     def _erase(self, request: HttpRequest, addresses: list[str]) -> None:
         for address in addresses:
-            record = patient_data_erase(email=address, by=request.user)
+            record = patient_data_erase(email=address, by=staff_user(request))
             self.message_user(
                 request,
                 f"Erased {record.requests} request(s), {record.screenings} screening(s), "

@@ -70,7 +70,7 @@ class ConditionFilter(admin.SimpleListFilter):
             "needed": lambda: queryset.filter(needed, antiviral_prophylaxis_arranged=False),
             "arranged": lambda: queryset.filter(needed, antiviral_prophylaxis_arranged=True),
             "none": lambda: queryset.exclude(needed),
-        }.get(self.value(), lambda: queryset)()
+        }.get(self.value() or "", lambda: queryset)()
 
 
 class OutcomeFilter(admin.SimpleListFilter):

@@ -64,7 +64,8 @@ class BookingRequestAdminForm(forms.ModelForm):
             self.fields["needs_attention"].help_text = f"{reason}. Untick once it is dealt with."
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self._clean_appointment(cleaned)
         if (
             "needs_attention" in self.fields

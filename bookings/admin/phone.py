@@ -8,7 +8,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from bookings.admin.base import URL_NAME, AdminPagesMixin
+from bookings.admin.base import URL_NAME, AdminPagesMixin, staff_user
 from bookings.forms import BookingRequestForm
 from bookings.services import ScreeningAlreadyBooked, booking_request_create
 from clinic.selectors import clinic_details
@@ -75,7 +75,7 @@ class PhoneBookingMixin(AdminPagesMixin):
         """Step 2: the request itself, saved as the patient's own would be (same e-mails)."""
         if not self.has_phone_booking_permission(request):
             raise PermissionDenied
-        stored = request.session.get(PHONE_SESSION_KEY)
+        stored = request.session.get(PHONE_SESSION_KEY, {})
         try:
             answers = answers_from_dict(stored["answers"])
             screening_id = int(stored["id"])
@@ -102,7 +102,7 @@ class PhoneBookingMixin(AdminPagesMixin):
                     preferred_date=form.cleaned_data["preferred_date"],
                     preferred_time=form.cleaned_data["preferred_time"],
                     notes=form.cleaned_data["notes"],
-                    taken_by=request.user,
+                    taken_by=staff_user(request),
                 )
             except ScreeningAlreadyBooked as already:
                 booking = already.booking_request

@@ -4,13 +4,15 @@ Requests come from patients: online, or through the front desk on the phone (the
 and rules, in the admin's phone-booking view). The patient's own entries are read-only here.
 """
 
+from typing import cast
+
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.debug import sensitive_post_parameters
 
-from bookings.admin.base import URL_NAME
+from bookings.admin.base import URL_NAME, staff_user
 from bookings.admin.columns import WorklistColumnsMixin
 from bookings.admin.erasure import ErasureMixin
 from bookings.admin.filters import (
@@ -85,7 +87,7 @@ class BookingRequestAdmin(
         css = {"all": ("css/admin.css",)}
 
     def get_fieldsets(self, request: HttpRequest, obj: BookingRequest | None = None) -> list:
-        patient = PATIENT_FIELDS
+        patient: tuple[str, ...] = PATIENT_FIELDS
         if obj is not None and obj.taken_by_phone:
             patient = (*patient, "taken_by_phone", "taken_by")
         fieldsets: list = [
@@ -95,7 +97,7 @@ class BookingRequestAdmin(
         # The checklist appears only for the requests it concerns.
         if obj is not None and obj.needs_antiviral_prophylaxis:
             fieldsets.append(("Before scheduling", {"fields": ("antiviral_prophylaxis_arranged",)}))
-        appointment = ("appointment_at", "needs_attention")
+        appointment: tuple[str, ...] = ("appointment_at", "needs_attention")
         if obj is not None and may_see_health_answers(request) and unreviewed_changes(obj).exists():
             appointment = (*appointment, "recheck_reviewed")
         fieldsets.append(("Appointment", {"fields": appointment}))
@@ -122,7 +124,8 @@ class BookingRequestAdmin(
         return fieldsets
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
+        # A subclass of self.form (modelform_factory), so it has the form's attribute.
+        form = cast(type[BookingRequestAdminForm], super().get_form(request, obj, change, **kwargs))
         form.may_review_rechecks = may_see_health_answers(request)
         return form
 
@@ -141,7 +144,7 @@ class BookingRequestAdmin(
                 HealthAnswersView.objects.create(
                     booking=booking,
                     reference=booking.reference,
-                    viewed_by=request.user,
+                    viewed_by=staff_user(request),
                     username=request.user.get_username(),
                 )
         return response

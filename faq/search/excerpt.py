@@ -53,7 +53,7 @@ def excerpt(text: str, concepts: list[Concept], length: int = EXCERPT_LENGTH) ->
 
 
 def _render(text: str, start: int, end: int, marked: list[Slot]) -> SafeString:
-    parts = []
+    parts: list[str] = []
     position = start
     for slot in marked:
         parts.append(escape(text[position : slot.start]))

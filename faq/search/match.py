@@ -10,6 +10,7 @@ from operator import or_
 
 from django.db import connection
 from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models.expressions import Combinable
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
 
@@ -124,13 +125,12 @@ def _search_postgresql(concepts: list[Concept]) -> list[Hit]:
         vector = SearchVector(title, weight="A", config="english") + SearchVector(
             body, weight="B", config="english"
         )
-        matched = reduce(
-            lambda a, b: a + b,
-            [
-                Case(When(document=q, then=Value(1)), default=Value(0), output_field=IntegerField())
-                for q in concept_queries
-            ],
-        )
+        # One 0/1 per concept, added up in SQL (Case + Case is a CombinedExpression).
+        per_concept: list[Combinable] = [
+            Case(When(document=q, then=Value(1)), default=Value(0), output_field=IntegerField())
+            for q in concept_queries
+        ]
+        matched = reduce(lambda a, b: a + b, per_concept)
         return (
             queryset.annotate(document=vector)
             .filter(document=any_concept)

@@ -62,7 +62,7 @@ def parse_query(text: str, synonyms: list[list[Term]]) -> list[Concept]:
     words = words_of(text)[: MAX_CONCEPTS * 4]
     stems = [stem(word) for word in words]
     concepts: list[Concept] = []
-    seen: set[frozenset[str]] = set()
+    seen: set[frozenset[tuple[str, ...]]] = set()
     index = 0
     while index < len(words) and len(concepts) < MAX_CONCEPTS:
         # The longest synonym term that starts here, and every group that has it.
