@@ -58,7 +58,8 @@ class CalendarBookingForm(forms.Form):
         return booking
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         booking, day, at = cleaned.get("reference"), cleaned.get("day"), cleaned.get("time")
         practitioner = cleaned.get("practitioner")
         if booking is None or day is None or at is None or practitioner is None:
