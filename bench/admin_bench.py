@@ -41,6 +41,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 from post_office.models import STATUS, Email  # noqa: E402
 
 from bookings.models import BookingRequest, Message  # noqa: E402
+from patients.models import Patient  # noqa: E402
 from screener.models import Screening  # noqa: E402
 
 REQUESTS = 10_000
@@ -98,6 +99,13 @@ def fill() -> None:
             for _ in range(REQUESTS + EXTRA_SCREENINGS)
         )
     )
+    patients = Patient.objects.bulk_create(
+        (
+            Patient(email=f"patient{n}@example.com", full_name=f"Patient {n}")
+            for n in range(REQUESTS)
+        ),
+        batch_size=1000,
+    )
     bookings = []
     for n, screening in enumerate(screenings[:REQUESTS]):
         created = now - timedelta(days=rng.randrange(365), minutes=rng.randrange(1440))
@@ -106,6 +114,7 @@ def fill() -> None:
         bookings.append(
             BookingRequest(
                 screening=screening,
+                patient=patients[n],
                 status=status,
                 created_at=created,
                 full_name=f"Patient {n}",

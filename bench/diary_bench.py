@@ -49,6 +49,7 @@ def run_one() -> None:
 
     from bookings.models import Appointment, BookingRequest, Practitioner
     from diary.models import WorkingHours
+    from patients.models import Patient
     from screener.eligibility import Answers, Area, Concern
     from screener.models import Screening
     from screener.session import store_screening
@@ -67,9 +68,14 @@ def run_one() -> None:
     screenings = Screening.objects.bulk_create(
         Screening(area="face_neck", outcome="eligible") for _ in range(APPOINTMENTS)
     )
+    patients = Patient.objects.bulk_create(
+        Patient(email=f"bench{n}@example.com", full_name="Bench Patient")
+        for n in range(APPOINTMENTS)
+    )
     bookings = BookingRequest.objects.bulk_create(
         BookingRequest(
             screening=screening,
+            patient=patients[n],
             reference=f"B{n:04d}-{n:04d}"[:9],
             full_name="Bench Patient",
             email=f"bench{n}@example.com",

@@ -131,7 +131,7 @@ def appointment_move(request: HttpRequest, booking, token: str) -> HttpResponse:
     chosen = (data or request.GET).get("slot", "")
     if data is not None and form.is_valid():
         slot = week.offered[form.cleaned_data["slot"]]
-        gap = session_gap_error(booking.email, slot.starts_at, moving=moving)
+        gap = session_gap_error(booking.patient.email, slot.starts_at, moving=moving)
         if gap:
             form.add_error("slot", gap)
         elif data.get("confirm") != "yes":

@@ -473,7 +473,7 @@ class FollowUp:
 
 
 def course_completed(booking: BookingRequest, course: CoursePlan) -> bool:
-    treated = BookingRequest.objects.filter(email__iexact=booking.email, status=Status.TREATED)
+    treated = BookingRequest.objects.filter(patient_id=booking.patient_id, status=Status.TREATED)
     return treated.count() >= course.sessions_min
 
 

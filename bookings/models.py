@@ -63,6 +63,10 @@ class BookingRequest(models.Model):
     screening = models.OneToOneField(
         Screening, on_delete=models.PROTECT, related_name="booking_request", editable=False
     )
+    # The patient it belongs to (found by e-mail, any case): their course and 28-day rule.
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="booking_requests"
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW)
     created_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
 

@@ -105,13 +105,16 @@ def appointment_errors(
 
 
 def patient_appointment_errors(booking, appointment_at: datetime, *, email: str = "") -> list[str]:
-    """appointment_errors for one request, with the patient's other sessions (same e-mail,
-    any case) as the 28-day rule counts them: the request page's and the calendar's rules."""
+    """appointment_errors for one request, with the patient's other sessions as the 28-day
+    rule counts them: the request page's and the calendar's rules. `email`: an address the
+    front desk is changing the request to, whose patient's sessions count instead."""
     from bookings.models import BookingRequest
 
-    sessions = BookingRequest.objects.filter(
-        email__iexact=email or booking.email, appointment_at__isnull=False
-    ).exclude(pk=booking.pk)
+    if email and email.strip().lower() != booking.email.strip().lower():
+        sessions = BookingRequest.objects.filter(patient__email__iexact=email.strip())
+    else:
+        sessions = BookingRequest.objects.filter(patient_id=booking.patient_id)
+    sessions = sessions.filter(appointment_at__isnull=False).exclude(pk=booking.pk)
 
     def times(status: str):
         return sessions.filter(status=status).values_list("appointment_at", flat=True)

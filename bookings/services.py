@@ -32,6 +32,7 @@ from bookings.models import (
 )
 from bookings.stop import address_hash
 from clinic.ratelimit import take_turn
+from patients.services import patient_for_email, patients_left_empty_delete
 from screener.eligibility import Answers, Reason, Result
 from screener.models import Screening
 from screener.session import BOOKED_KEY, answers_to_dict
@@ -77,8 +78,10 @@ def booking_request_create(
                 # Locks the screening row (on PostgreSQL), so two requests for it queue up and
                 # the second meets the first's row in the unique index.
                 screening = Screening.objects.select_for_update().get(pk=screening_id)
+                patient = patient_for_email(email=email, full_name=full_name, phone=phone)
                 booking = BookingRequest.objects.create(
                     screening=screening,
+                    patient=patient,
                     full_name=full_name,
                     email=email,
                     phone=phone,
@@ -137,8 +140,12 @@ def booking_requests_set_status(*, requests: QuerySet[BookingRequest], status: s
 
 
 def patient_requests(*, email: str) -> QuerySet[BookingRequest]:
-    """Every request made with this e-mail address, however it was capitalised."""
-    return BookingRequest.objects.filter(email__iexact=email.strip())
+    """Every request of the patient with this e-mail address, and every request made with it,
+    however it was capitalised."""
+    address = email.strip()
+    return BookingRequest.objects.filter(
+        Q(patient__email__iexact=address) | Q(email__iexact=address)
+    )
 
 
 def _emails_to(address: str) -> list[int]:
@@ -195,6 +202,7 @@ def patient_data_erase(*, email: str, by: User | None) -> ErasureRecord:
         requests, screenings = booking_requests_delete(
             requests=BookingRequest.objects.filter(pk__in=ids)
         )
+        patients_left_empty_delete()
         # Files are not rolled back with the database: delete them once this has committed.
         transaction.on_commit(orphaned_attachments_delete)
         transaction.on_commit(lambda: _sessions_showing_delete(set(references)))

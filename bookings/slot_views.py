@@ -132,12 +132,12 @@ def _seven(start: date) -> list[date]:
 
 
 def session_gap_error(email: str, starts_at: datetime, *, moving: int | None = None) -> str | None:
-    """The 28-day rule for the patient's own sessions (scheduled or treated), in their words;
-    `moving`: the appointment being moved, which does not count."""
+    """The 28-day rule for the sessions (scheduled or treated) of the patient with this address,
+    in their words; `moving`: the appointment being moved, which does not count."""
     day = timezone.localdate(starts_at)
     others = (
         Appointment.objects.filter(
-            booking__email__iexact=email.strip(), status__in=Appointment.ACTIVE
+            booking__patient__email__iexact=email.strip(), status__in=Appointment.ACTIVE
         )
         # None (nothing being moved) excludes nothing: Django reads pk=None as IS NULL, which
         # the stubs do not allow for.

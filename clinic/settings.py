@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "screener",
     "bookings",
     "diary",
+    "patients",
     # Django's admin with the site's own AdminSite: a second factor for every member of staff.
     "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",

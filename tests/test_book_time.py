@@ -17,6 +17,7 @@ from django.test import Client
 
 from bookings.models import Appointment, BookingRequest, Practitioner
 from diary.models import SlotHold, TimeOff
+from patients.models import Patient
 from tests.appointment_helpers import (  # noqa: F401 (fixture)
     outbox_keeps_the_test_transaction,
     send_due,
@@ -328,12 +329,18 @@ def fill_diary(count: int, practitioners_exist: bool = False) -> None:
     screenings = Screening.objects.bulk_create(
         Screening(area="face_neck", outcome="eligible") for _ in range(count)
     )
+    first = Patient.objects.count()
+    patients = Patient.objects.bulk_create(
+        Patient(email=f"bulk{first + n}@example.com", full_name="Bulk Patient")
+        for n in range(count)
+    )
     bookings = BookingRequest.objects.bulk_create(
         BookingRequest(
             screening=screening,
+            patient=patients[n],
             reference=f"T{n:03d}-{n:04d}"[:9],
             full_name="Bulk Patient",
-            email=f"bulk{n}@example.com",
+            email=patients[n].email,
             phone="207 555 0100",
             preferred_date=date(2026, 3, 20),
             preferred_time="morning",

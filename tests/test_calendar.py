@@ -19,6 +19,7 @@ from django.utils import timezone
 from bookings.models import Appointment, BookingRequest, Practitioner
 from diary.calendar import Entry, first_name
 from diary.models import SlotHold, TimeOff, WorkingHours
+from patients.services import patient_for_email
 from screener.models import Screening
 from tests.staff_helpers import verified_login
 from tests.test_booking_admin import staff_in
@@ -43,6 +44,7 @@ def make_request(
     screening = Screening.objects.create(area=area, outcome="eligible")
     return BookingRequest.objects.create(
         screening=screening,
+        patient=patient_for_email(email="jane.private@example.com", full_name=full_name),
         full_name=full_name,
         email="jane.private@example.com",
         phone="207 555 0199",
@@ -336,6 +338,7 @@ def new_request(email="new.patient@example.com") -> BookingRequest:
     screening = Screening.objects.create(area="face_neck", outcome="eligible")
     return BookingRequest.objects.create(
         screening=screening,
+        patient=patient_for_email(email=email, full_name="New Patient"),
         full_name="New Patient",
         email=email,
         phone="207 555 0100",

@@ -23,6 +23,7 @@ from django.utils import timezone  # noqa: E402
 from bookings.models import Appointment, BookingRequest  # noqa: E402
 from diary import booking as diary_booking  # noqa: E402
 from diary.selectors import free_times_between  # noqa: E402
+from patients.services import patient_for_email  # noqa: E402
 from screener.models import Screening  # noqa: E402
 
 THREADS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
@@ -33,6 +34,7 @@ def make_request(n: int) -> BookingRequest:
     screening = Screening.objects.create(area="face_neck", outcome="eligible")
     return BookingRequest.objects.create(
         screening=screening,
+        patient=patient_for_email(email=f"patient{n}@example.com", full_name=f"Patient {n}"),
         full_name=f"Patient {n}",
         email=f"patient{n}@example.com",
         phone="207 555 0100",

@@ -17,6 +17,7 @@ from bookings.models import BookingRequest
 from bookings.services import booking_requests_delete
 from bookings.stop import stops_rekey
 from diary.booking import expired_holds_delete
+from patients.services import patients_left_empty_delete
 
 
 class Command(BaseCommand):
@@ -38,6 +39,7 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timedelta(days=days)
         old = BookingRequest.objects.past_retention(cutoff, timezone.localdate())
         requests_deleted, screenings_deleted = booking_requests_delete(requests=old)
+        patients_left_empty_delete()
         attachments_deleted = orphaned_attachments_delete()
         call_command("clearsessions")
         # Holds stop counting the moment they expire; this only tidies their rows.
