@@ -1,0 +1,1 @@
+"""The patient record in the admin: one module per page family."""
