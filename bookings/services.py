@@ -17,13 +17,13 @@ from django.utils import timezone
 from post_office.models import STATUS as EMAIL_STATUS
 from post_office.models import Email
 
+from bookings.appointments import booking_staff_change_apply
 from bookings.emails import (
     orphaned_attachments_delete,
     queue_booking_emails,
     queue_can_book_email,
 )
 from bookings.models import (
-    Appointment,
     BookingRequest,
     ContactLogEntry,
     ErasureRecord,
@@ -129,14 +129,20 @@ def booking_requests_set_status(*, requests: QuerySet[BookingRequest], status: s
     appointment, on the request's own page). Returns how many changed."""
     if status == BookingRequest.Status.SCHEDULED:
         raise ValueError("Schedule a request on its own page, with its appointment.")
-    changing = requests.exclude(status=status)
-    # The diary follows: the time is freed (or marked no-show) with the request.
-    Appointment.objects.filter(booking__in=changing, status=Appointment.Status.SCHEDULED).update(
-        status=Appointment.Status.NO_SHOW
-        if status == BookingRequest.Status.NO_SHOW
-        else Appointment.Status.CANCELLED
-    )
-    return changing.update(status=status)
+    changed = 0
+    # One at a time, as the request's own page would: a scheduled one's time is freed (and
+    # offered to those waiting for an earlier one) and its unsent reminder deleted.
+    for booking in requests.exclude(status=status):
+        previous = booking.status
+        booking.status = status
+        booking.save(update_fields=["status"])
+        booking_staff_change_apply(
+            booking=booking,
+            previous_status=previous,
+            previous_appointment_at=booking.appointment_at,
+        )
+        changed += 1
+    return changed
 
 
 def patient_requests(*, email: str) -> QuerySet[BookingRequest]:

@@ -481,3 +481,31 @@ def test_a_screening_that_allows_treatment_beyond_the_diary_is_sent_to_the_reque
     assert "data-no-times" in html and 'href="/booking/request/"' in html
     assert "open only 90 days ahead" in html and "December 1, 2026" in html
     assert slots_on(html) == []
+
+
+def test_cancelling_from_the_worklist_frees_the_time_for_those_waiting_and_drops_the_reminder(
+    admin_client,
+):
+    from post_office.models import STATUS, Email
+
+    early, _early_link = patient_books("early@example.com", "2026-03-16T10:00")
+    _amy, amy_link = patient_books("amy@example.com", "2026-03-20T10:00")
+    Client().post(amy_link + "earlier/")
+    send_due()
+    mail.outbox.clear()
+    assert Email.objects.filter(clinic_message__booking=early, status=STATUS.queued).exists()
+
+    admin_client.post(
+        "/admin/bookings/bookingrequest/?show=all",
+        {"action": "mark_cancelled", "_selected_action": [early.pk]},
+    )
+    send_due()
+
+    early.refresh_from_db()
+    assert early.status == "cancelled"
+    assert early.appointments.get().status == "cancelled"
+    # Its 48-hour reminder is never sent; the freed time goes to Amy, who asked.
+    assert not Email.objects.filter(clinic_message__booking=early, status=STATUS.queued).exists()
+    offers = [m for m in mail.outbox if "earlier time" in m.subject.lower()]
+    assert [m.to[0] for m in offers] == ["amy@example.com"]
+    assert not [m for m in mail.outbox if m.to == ["early@example.com"]]
