@@ -286,10 +286,16 @@ def booking_staff_change_apply(
     by: Any = None,
 ) -> None:
     """After the front desk saved a request: schedule, unschedule or record the treatment."""
+    if booking.attention_reason == Attention.PROPHYLAXIS_TO_ARRANGE and (
+        booking.antiviral_prophylaxis_arranged
+    ):
+        # The checklist's tick is what the flag asked for.
+        booking.needs_attention = False
     if not booking.needs_attention and booking.attention_reason:
         # Unticked by the front desk: dealt with.
         booking.attention_reason = ""
-        booking.save(update_fields=["attention_reason"])
+        booking.needs_attention = False
+        booking.save(update_fields=["attention_reason", "needs_attention"])
     scheduled = booking.status == Status.SCHEDULED
     was_scheduled = previous_status == Status.SCHEDULED
     if scheduled and (not was_scheduled or booking.appointment_at != previous_appointment_at):
@@ -424,26 +430,30 @@ def recheck_reviewed(*, booking: BookingRequest, by: Any) -> int:
 
 def overdue_rechecks_flag(*, now: datetime | None = None) -> int:
     """Flag scheduled appointments whose re-check is not done one day before, and tell each
-    patient what happens next. Run by send_due_messages; a flagged request is not flagged
-    again."""
+    patient what happens next. Run by send_due_messages; each appointment is flagged once. A
+    request already needing attention for another reason keeps that reason (the worklist's
+    re-check column shows the missing re-check) and its patient is told all the same."""
     now = now or timezone.now()
     candidates = BookingRequest.objects.filter(
         status=Status.SCHEDULED,
         recheck_done_at__isnull=True,
-        needs_attention=False,
         appointment_at__gt=now,
         # A day plus a DST hour: recheck_deadline() decides exactly.
         appointment_at__lte=now + timedelta(hours=25),
-    )
+    ).exclude(attention_reason=Attention.RECHECK_MISSING)
     flagged = 0
     for booking in candidates:
         deadline = recheck_deadline(cast(datetime, booking.appointment_at))  # filtered above
         if deadline > now:
             continue
+        told = booking.messages.filter(kind=Kind.RECHECK_OVERDUE, created_at__gte=deadline)
+        if booking.needs_attention and told.exists():
+            continue  # flagged for this time already, under the other reason
         with transaction.atomic():
-            booking.needs_attention = True
-            booking.attention_reason = Attention.RECHECK_MISSING
-            booking.save(update_fields=["needs_attention", "attention_reason"])
+            if not booking.needs_attention:
+                booking.needs_attention = True
+                booking.attention_reason = Attention.RECHECK_MISSING
+                booking.save(update_fields=["needs_attention", "attention_reason"])
             flagged += 1
             set_at = booking.appointment_set_at
             if set_at is not None and set_at >= deadline:

@@ -471,6 +471,23 @@ def test_a_recheck_not_done_by_24_hours_before_flags_it_and_tells_the_patient(
     assert len(sent_with("We will call you")) == 1
 
 
+def test_a_request_flagged_for_another_reason_still_has_its_patient_told_once(
+    admin_client, time_machine
+):
+    booking = make_booking()
+    schedule(admin_client, booking, at(2026, 3, 20, 10))
+    BookingRequest.objects.filter(pk=booking.pk).update(
+        needs_attention=True, attention_reason="prophylaxis"
+    )
+    time_machine.move_to(at(2026, 3, 19, 10), tick=False)
+    send_due()
+    send_due()
+    booking.refresh_from_db()
+    # The front desk's first reason stays; the patient is asked for the re-check once.
+    assert booking.needs_attention and booking.attention_reason == "prophylaxis"
+    assert len(sent_with("We will call you")) == 1
+
+
 def test_a_late_but_clear_recheck_lifts_the_missing_flag(admin_client, client, time_machine):
     booking = make_booking()
     schedule(admin_client, booking, at(2026, 3, 20, 10))

@@ -509,3 +509,33 @@ def test_cancelling_from_the_worklist_frees_the_time_for_those_waiting_and_drops
     offers = [m for m in mail.outbox if "earlier time" in m.subject.lower()]
     assert [m.to[0] for m in offers] == ["amy@example.com"]
     assert not [m for m in mail.outbox if m.to == ["early@example.com"]]
+
+
+def test_a_cold_sore_patient_booked_online_is_flagged_until_the_front_desk_tick_the_cover(
+    admin_client,
+):
+    from tests.test_booking_admin import form_data
+
+    booking, _link = patient_books("cs@example.com", "2026-03-16T10:00", answers(cold_sores=True))
+    booking.refresh_from_db()
+    assert booking.needs_attention
+    assert booking.get_attention_reason_display() == (
+        "Antiviral prophylaxis to arrange before the day"
+    )
+    send_due()
+    mail.outbox.clear()
+
+    response = admin_client.post(
+        f"/admin/bookings/bookingrequest/{booking.pk}/change/",
+        form_data(booking, antiviral_prophylaxis_arranged="on", needs_attention="on"),
+    )
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.antiviral_prophylaxis_arranged
+    assert not booking.needs_attention and booking.attention_reason == ""
+    # Still booked as it was, and the patient is not sent a second confirmation.
+    assert booking.status == "scheduled"
+    assert booking.appointment_at == datetime(2026, 3, 16, 10, tzinfo=NY)
+    send_due()
+    assert not mail.outbox

@@ -263,22 +263,6 @@ def test_request_without_conditions_can_be_scheduled_and_shows_no_checklist(admi
     assert booking.status == "scheduled"
 
 
-def test_a_patient_with_cold_sores_booked_online_waits_on_the_front_desks_checklist():
-    """Patients with cold sores may book a time online (SPEC.md, "Booking a time"), so the
-    database no longer refuses it: the request is flagged until the front desk tick it."""
-    booking = make_booking(answers(cold_sores=True))
-    BookingRequest.objects.filter(pk=booking.pk).update(
-        status="scheduled",
-        appointment_at=timezone.now() + timedelta(days=12),
-        needs_attention=True,
-        attention_reason="prophylaxis",
-    )
-    booking.refresh_from_db()
-    assert booking.get_attention_reason_display() == (
-        "Antiviral prophylaxis to arrange before the day"
-    )
-
-
 def test_checklist_need_is_not_editable(admin_client):
     """Staff cannot clear the condition to get round the checklist."""
     booking = make_booking(answers(cold_sores=True))
