@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
-from django.urls import include, path
+from django.urls import path
 from django.utils import timezone
 
 from clinic import urls as clinic_urls
@@ -53,7 +53,8 @@ def _forbidden(request):
 urlpatterns = [
     path("test-only/boom/", _boom),
     path("test-only/forbidden/", _forbidden),
-    path("", include(clinic_urls.urlpatterns)),
+    # The site itself (its i18n_patterns belong in a root URLconf, not an include).
+    *clinic_urls.urlpatterns,
 ]
 
 
