@@ -15,6 +15,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal, cast
 from urllib.parse import quote
 
 from django.conf import settings
@@ -59,7 +60,7 @@ def remember_language(response: HttpResponse, language: str) -> None:
         domain=settings.LANGUAGE_COOKIE_DOMAIN,
         secure=settings.LANGUAGE_COOKIE_SECURE,
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
-        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        samesite=cast(Literal["Lax", "Strict", "None"], settings.LANGUAGE_COOKIE_SAMESITE),
     )
 
 
@@ -113,8 +114,12 @@ class LanguageMiddleware:
 
 def safe_next(request: HttpRequest, url: str | None) -> str:
     """A path on this site to go to after choosing a language ("/" for anything else)."""
-    if url and url.startswith("/") and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if (
+        url
+        and url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return url
     return "/"

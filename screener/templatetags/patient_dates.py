@@ -22,7 +22,8 @@ def iso_date(value: object) -> date | str:
 
 def at_time(day: str, moment: datetime) -> str:
     # Translators: a day and a time, e.g. "Tuesday, December 15, 2026 at 2:30 PM".
-    return gettext("%(day)s at %(time)s") % {"day": day, "time": time_format(moment, "CLOCK_FORMAT")}
+    clock = time_format(moment, "CLOCK_FORMAT")
+    return gettext("%(day)s at %(time)s") % {"day": day, "time": clock}
 
 
 @register.filter(expects_localtime=True)
