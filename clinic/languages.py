@@ -22,6 +22,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.encoding import escape_uri_path
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # Addresses outside i18n_patterns (clinic/urls.py): English only, no other-language version.
@@ -107,9 +108,12 @@ class LanguageMiddleware:
     def _respond(self, request: HttpRequest, language: str) -> HttpResponse:
         translation.activate(language)
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
             translation.deactivate()
+        # LocaleMiddleware says so too, but a request refused before it (a NUL byte) is not.
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 def safe_next(request: HttpRequest, url: str | None) -> str:
@@ -147,8 +151,8 @@ def page_languages(path: str, query: str = "") -> list[PageLanguage]:
             PageLanguage(
                 code=code,
                 name=name,
-                path=quote(other) + suffix,
-                url=settings.SITE_URL + quote(other) + suffix,
+                path=escape_uri_path(other) + suffix,
+                url=settings.SITE_URL + escape_uri_path(other) + suffix,
                 switch_url=f"/language/{code}/?next={quote(path + suffix, safe='/')}",
             )
         )
