@@ -815,3 +815,30 @@ def test_a_page_stored_in_the_other_language_is_never_served(client):
     client.get("/es/faq/")
     cache.set(f"{PAGE_KEY_PREFIX}/es/faq/", english)
     assert '<html lang="es">' in Client().get("/es/faq/").content.decode()
+
+
+# --- Taken by phone ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "subject"), [("", "Your booking"), ("es", "Su solicitud")])
+def test_a_request_taken_by_phone_is_in_the_language_of_the_call(admin_client, language, subject):
+    """English unless the front desk choose Spanish; the admin itself stays English."""
+    phone = reverse("admin:bookings_bookingrequest_phone")
+    details = reverse("admin:bookings_bookingrequest_phone_details")
+    assert admin_client.post(phone, ELIGIBLE_ANSWERS).status_code == 302
+    form = admin_client.get(details).content.decode()
+    assert "Language of the patient&#x27;s e-mails" in form and '<html lang="en"' in form
+    response = admin_client.post(
+        details,
+        {
+            **patient_details(),
+            "preferred_date": "2026-03-16",
+            "preferred_time": "morning",
+            "language": language,
+        },
+    )
+    assert response.status_code == 302
+    booking = BookingRequest.objects.get()
+    assert booking.language == (language or "en")
+    received = Email.objects.get(clinic_message__kind=Message.Kind.BOOKING_RECEIVED)
+    assert received.subject.startswith(subject)
