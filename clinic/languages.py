@@ -98,11 +98,16 @@ class LanguageMiddleware:
             and chosen in dict(settings.LANGUAGES)
             and request.method in ("GET", "HEAD")
         ):
+            from clinic.views import with_security_headers  # the views import this module
+
+            # As CommonMiddleware would: a Host not in ALLOWED_HOSTS is refused (400).
+            request.get_host()
             query = request.META.get("QUERY_STRING", "")
             target = path_in_language("/", chosen) + (f"?{query}" if query else "")
             redirect = HttpResponseRedirect(target)
             add_never_cache_headers(redirect)
-            return redirect
+            # The middleware below, which this answer skips, would have added these.
+            return with_security_headers(redirect)
         return self._respond(request, settings.LANGUAGE_CODE)
 
     def _respond(self, request: HttpRequest, language: str) -> HttpResponse:

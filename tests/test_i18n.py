@@ -256,6 +256,9 @@ def test_a_spanish_page_remembers_spanish_and_the_home_address_then_opens_in_it(
     home = browser.get("/")
     assert home.status_code == 302 and home["Location"] == "/es/"
     assert "Cookie" in home["Vary"]
+    assert "no-store" in home["Cache-Control"]
+    assert "frame-ancestors 'none'" in home["Content-Security-Policy"]
+    assert browser.get("/", headers={"host": "evil.example"}).status_code == 400
     # Other English addresses keep their own language: a link is what it says.
     assert '<html lang="en">' in browser.get("/faq/").content.decode()
 
