@@ -6,7 +6,7 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test migrate lint bench adminbench loadtest lighthouse ci clean
+.PHONY: run test install install-test migrate messages lint bench adminbench loadtest lighthouse ci clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,16 @@ migrate: install
 
 run: migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The Spanish catalogue (README, "Translations"): new and changed strings into
+# locale/es/LC_MESSAGES/django.po, then the .mo the site reads. Needs GNU gettext (apt-get install
+# gettext); the .mo is committed, so `make run` and `make test` do not.
+messages: install
+	$(BIN)/python manage.py makemessages -l es --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages -l es $(MESSAGES_IGNORE)
+
+MESSAGES_IGNORE := --ignore=.venv --ignore=tests --ignore=bench --ignore=docs --ignore=staticfiles \
+	--ignore=media --ignore=cache --ignore=sessions --ignore=templates/admin
 
 test: install-test
 	bash scripts/ensure-chromium.sh

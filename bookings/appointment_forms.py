@@ -7,6 +7,8 @@ messages and date rules; no second copy of any of them.
 from dataclasses import replace
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from screener.eligibility import Answers
 from screener.forms import ScreenerForm
 from screener.questions import RECHECK_QUESTIONS
@@ -17,7 +19,7 @@ RECHECK_FIELDS = frozenset(
 
 
 class RecheckForm(ScreenerForm):
-    submit_label = "Send my answers"
+    submit_label = _("Send my answers")
 
     def __init__(self, *args, today: date, **kwargs) -> None:
         super().__init__(*args, today=today, **kwargs)

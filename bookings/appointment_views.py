@@ -176,8 +176,10 @@ def appointment_change_view(request: HttpRequest, booking, token: str) -> HttpRe
     appointment_change_request(booking=booking)
     messages.success(
         request,
-        "Thank you: we will call or e-mail you within one working day to agree a new time. "
-        "Until then your appointment stays as it is.",
+        _(
+            "Thank you: we will call or e-mail you within one working day to agree a new time. "
+            "Until then your appointment stays as it is."
+        ),
     )
     return redirect("bookings:appointment", token=token)
 

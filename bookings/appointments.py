@@ -17,10 +17,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 from post_office.models import STATUS, Email
 
-from bookings.emails import queue_email
+from bookings.emails import message_language, queue_email
 from bookings.models import Appointment, BookingRequest, Message, RecheckSubmission
 from clinic.selectors import clinic_details
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
@@ -61,7 +62,9 @@ def appointment_token(booking: BookingRequest) -> str:
 
 
 def appointment_url(booking: BookingRequest, name: str = "bookings:appointment") -> str:
-    return settings.SITE_URL + reverse(name, args=[appointment_token(booking)])
+    """The absolute link, in the patient's language (/es/appointment/... for Spanish)."""
+    with message_language(booking):
+        return settings.SITE_URL + reverse(name, args=[appointment_token(booking)])
 
 
 def link_expired(booking: BookingRequest, now: datetime) -> bool:
@@ -130,8 +133,15 @@ def appointment_ics(booking: BookingRequest, *, cancelled: bool = False) -> byte
     """An iCalendar event: when, where, the reference and the clinic's phone. No health data.
 
     One UID per request, and SEQUENCE one higher each time the time changes, so a calendar
-    moves (or, with METHOD:CANCEL, removes) the event it already holds."""
+    moves (or, with METHOD:CANCEL, removes) the event it already holds. Its words are in the
+    language the patient booked in (marked with LANGUAGE, RFC 5545)."""
+    with message_language(booking):
+        return _appointment_ics(booking, cancelled=cancelled)
+
+
+def _appointment_ics(booking: BookingRequest, *, cancelled: bool) -> bytes:
     clinic = clinic_details()
+    language = {"LANGUAGE": booking.language}
     appointment = current_appointment(booking)
     # Without a diary entry, the request's own time (a scheduled request always has one).
     starts_at = appointment.starts_at if appointment else cast(datetime, booking.appointment_at)
@@ -147,15 +157,15 @@ def appointment_ics(booking: BookingRequest, *, cancelled: bool = False) -> byte
     # Local times (with their VTIMEZONE), as a calendar shows them.
     event.add("dtstart", timezone.localtime(starts_at))
     event.add("dtend", timezone.localtime(ends_at))
-    event.add("summary", f"Appointment at {clinic.name}")
+    summary = gettext("Appointment at %(clinic)s") % {"clinic": clinic.name}
+    event.add("summary", summary, parameters=language)
     if cancelled:
         event.add("status", "CANCELLED")
     event.add("location", f"{clinic.name}, {clinic.address}")
-    event.add(
-        "description",
-        f"Reference {booking.reference}. To change or cancel: {appointment_url(booking)} "
-        f"or call {clinic.phone}.",
-    )
+    description = gettext(
+        "Reference %(reference)s. To change or cancel: %(url)s or call %(phone)s."
+    ) % {"reference": booking.reference, "url": appointment_url(booking), "phone": clinic.phone}
+    event.add("description", description, parameters=language)
     calendar.add_component(event)
     # RFC 5545 wants a VTIMEZONE for the TZID the local times carry.
     calendar.add_missing_timezones()
@@ -166,14 +176,14 @@ def appointment_ics(booking: BookingRequest, *, cancelled: bool = False) -> byte
 
 
 def appointment_context(booking: BookingRequest, **extra: Any) -> dict[str, Any]:
+    """What every message about an appointment may say; its links in the patient's language."""
     local = timezone.localtime(booking.appointment_at) if booking.appointment_at else None
-    return {
-        "reference": booking.reference,
-        "appointment": local,
-        "aftercare_url": settings.SITE_URL + reverse("aftercare"),
-        "screener_url": settings.SITE_URL + reverse("screener:start"),
-        **extra,
-    }
+    with message_language(booking):
+        links = {
+            "aftercare_url": settings.SITE_URL + reverse("aftercare"),
+            "screener_url": settings.SITE_URL + reverse("screener:start"),
+        }
+    return {"reference": booking.reference, "appointment": local, **links, **extra}
 
 
 def appointment_messages_cancel(*, booking: BookingRequest) -> int:
@@ -322,13 +332,14 @@ def appointment_cancel(*, booking: BookingRequest) -> None:
         booking.needs_attention = True
         booking.attention_reason = Attention.CANCELLED_BY_PATIENT
         booking.save(update_fields=["status", "needs_attention", "attention_reason"])
+        context = appointment_context(booking)
+        # "Choose a new time" starts at the health questions, like any booking.
+        context["booking_url"] = context["screener_url"]
         queue_email(
             kind=Kind.APPOINTMENT_CANCELLED,
             to=booking.email,
             template="appointment_cancelled",
-            context=appointment_context(
-                booking, booking_url=settings.SITE_URL + reverse("screener:start")
-            ),
+            context=context,
             booking=booking,
             attachments={
                 "appointment.ics": {

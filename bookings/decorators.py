@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from screener import session as screening_session
 from screener.eligibility import Result
@@ -34,16 +35,20 @@ def screening_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
         if not Screening.objects.filter(pk=stored.screening_id).exists():
             messages.warning(
                 request,
-                "We could not find your screening. Please answer the questions again before "
-                "requesting a booking.",
+                gettext(
+                    "We could not find your screening. Please answer the questions again before "
+                    "requesting a booking."
+                ),
             )
             return redirect("screener:start")
         result = stored.result(timezone.localdate())
         if not result.may_book:
             messages.warning(
                 request,
-                "Your screening result does not allow a booking request online yet. Your "
-                "result below says what to do instead.",
+                gettext(
+                    "Your screening result does not allow a booking request online yet. Your "
+                    "result below says what to do instead."
+                ),
             )
             return redirect("screener:result")
         screened = cast(ScreenedRequest, request)
@@ -60,18 +65,26 @@ def _no_screening(request: HttpRequest) -> HttpResponse:
     if reference is not None:
         messages.info(
             request,
-            f"You have already sent a booking request with this screening (reference "
-            f"{reference}). To ask for another appointment, please answer the questions again.",
+            gettext(
+                "You have already sent a booking request with this screening (reference "
+                "%(reference)s). To ask for another appointment, please answer the questions "
+                "again."
+            )
+            % {"reference": reference},
         )
     elif screening_session.SESSION_KEY in session:
         messages.warning(
             request,
-            "Your screening answers have expired (they are kept for 24 hours) or could not be "
-            "read. Please answer the questions again before requesting a booking.",
+            gettext(
+                "Your screening answers have expired (they are kept for 24 hours) or could not "
+                "be read. Please answer the questions again before requesting a booking."
+            ),
         )
     else:
         messages.info(
             request,
-            "Please answer a few health questions first: they tell you whether you can book.",
+            gettext(
+                "Please answer a few health questions first: they tell you whether you can book."
+            ),
         )
     return redirect("screener:start")

@@ -112,8 +112,9 @@ def booking_window(today: date, earliest: date | None) -> tuple[date, date]:
 
 
 def _long_date(value: date) -> str:
-    # The site's one date format (US long: "March 15, 2027"), as templates' date:"F j, Y".
-    return date_format(value, "F j, Y")
+    # The long date of the active language ("March 15, 2027"; "15 de marzo de 2027"), as
+    # templates' date:"LONG_DATE_FORMAT" (clinic/formats/).
+    return date_format(value, "LONG_DATE_FORMAT")
 
 
 def _word_list(words: Iterable[object], joined: object = AND_LIST) -> str:
@@ -124,7 +125,7 @@ def _word_list(words: Iterable[object], joined: object = AND_LIST) -> str:
     return str(joined) % {"items": ", ".join(items[:-1]), "last": items[-1]}
 
 
-def _times_of_day(choices: Iterable[tuple[str, str]], among: set[str] | None = None) -> str:
+def _times_of_day(choices: Iterable[tuple[str, object]], among: set[str] | None = None) -> str:
     """The choices' labels (those in `among`) as a sentence lists them: "morning or evening"."""
     return _word_list(
         (str(label).lower() for value, label in choices if among is None or value in among),

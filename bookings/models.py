@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from post_office.models import STATUS as EMAIL_STATUS
 from post_office.models import Email
 
@@ -54,9 +55,10 @@ class BookingRequest(models.Model):
         NO_SHOW = "no_show", "No show"
 
     class PreferredTime(models.TextChoices):
-        MORNING = "morning", "Morning"
-        AFTERNOON = "afternoon", "Afternoon"
-        EVENING = "evening", "Evening"
+        # Shown to patients (the form, the confirmation, the e-mail): translated.
+        MORNING = "morning", _("Morning")
+        AFTERNOON = "afternoon", _("Afternoon")
+        EVENING = "evening", _("Evening")
 
     reference = models.CharField(max_length=9, unique=True, default=new_reference, editable=False)
     # One request per screening: this is what makes a double submit create a single request.
@@ -88,6 +90,15 @@ class BookingRequest(models.Model):
 
     consent_given_at = models.DateTimeField(editable=False)
     consent_text_version = models.CharField(max_length=20, editable=False)
+    # The language the patient asked in (settings.LANGUAGES): every message about this request,
+    # those sent days later included, is written in it (bookings.emails.queue_email).
+    language = models.CharField(
+        "Language",
+        max_length=10,
+        default="en",
+        editable=False,
+        help_text="The language the patient booked in; their e-mails are in it.",
+    )
 
     # Conditions from the screening that staff must tick before scheduling. `needs_...` is fixed
     # when the request is made (from the screening's reasons); `..._arranged` is the checklist.

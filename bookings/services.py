@@ -62,6 +62,7 @@ def booking_request_create(
     notes: str = "",
     taken_by: User | None = None,
     acknowledge: bool = True,
+    language: str = "en",
 ) -> BookingRequest:
     """Save a patient's booking request with their screening answers, and queue its e-mails.
 
@@ -70,7 +71,8 @@ def booking_request_create(
     and Screening.DoesNotExist if it was never recorded. `taken_by`: the member of staff who
     entered it for the patient on the phone. `acknowledge=False` (a time booked at once): the
     patient's "request received" e-mail is left out, since the appointment's confirmation
-    answers them; the clinic's notice is queued all the same.
+    answers them; the clinic's notice is queued all the same. `language`: the one the patient
+    asked in (settings.LANGUAGES), in which every message to them is written.
     """
     for _attempt in range(REFERENCE_ATTEMPTS):
         try:
@@ -97,6 +99,7 @@ def booking_request_create(
                     consent_text_version=settings.PRIVACY_NOTICE_VERSION,
                     taken_by_phone=taken_by is not None,
                     taken_by=taken_by,
+                    language=language,
                 )
                 queue_booking_emails(booking, patient=acknowledge)
                 return booking
@@ -294,8 +297,9 @@ def _pending(kind: str, hashed: str) -> list[Email]:
     return [email for email in emails if any(address_hash(to) == hashed for to in email.to)]
 
 
-def can_book_notice_queue(*, address: str, send_on: date) -> Message | None:
-    """Queue the one "you can book now" e-mail to an address, for the morning of `send_on`.
+def can_book_notice_queue(*, address: str, send_on: date, language: str = "en") -> Message | None:
+    """Queue the one "you can book now" e-mail to an address, for the morning of `send_on`, in
+    `language` (the result page's).
 
     One waits per address (in any case) at a time: asking again replaces the one waiting, and
     asking again for the same day (a double submit) changes nothing and is not counted.
@@ -319,7 +323,7 @@ def can_book_notice_queue(*, address: str, send_on: date) -> Message | None:
         if double_submit is not None:
             return None
         # None too when the address has stopped these e-mails (bookings.stop).
-        return queue_can_book_email(to=address, send_on=send_on, send_at=send_at)
+        return queue_can_book_email(to=address, send_on=send_on, send_at=send_at, language=language)
 
 
 def sent_notices_forget() -> int:

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -151,9 +152,9 @@ def session_gap_error(email: str, starts_at: datetime, *, moving: int | None = N
                 "You have another session on %(day)s, and sessions must be at least 28 days "
                 "apart. Choose a day on or before %(before)s, or on or after %(after)s."
             ) % {
-                "day": date_format(other_day, "F j, Y"),
-                "before": date_format(other_day - TREATMENT_GAP, "F j, Y"),
-                "after": date_format(other_day + TREATMENT_GAP, "F j, Y"),
+                "day": date_format(other_day, "LONG_DATE_FORMAT"),
+                "before": date_format(other_day - TREATMENT_GAP, "LONG_DATE_FORMAT"),
+                "after": date_format(other_day + TREATMENT_GAP, "LONG_DATE_FORMAT"),
             }
     return None
 
@@ -261,6 +262,7 @@ def _check_or_book(request, form, week: Week, *, holder: str) -> HttpResponse | 
                 preferred_time=_time_of_day(slot.starts_at),
                 notes=data.get("notes", ""),
                 acknowledge=False,
+                language=get_language(),
             )
             appointment = diary_booking.appointment_book(
                 booking=booking,

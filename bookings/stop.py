@@ -12,28 +12,30 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 from post_office.models import STATUS, Email
 
 from bookings.models import Message, MessageStop
+from screener.questions import Text
 
 Kind = Message.Kind
 
 # What one stop link stops, and how the patient is told (privacy notice, stop page).
-STOP_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+STOP_GROUPS: dict[str, tuple[Text, tuple[str, ...]]] = {
     "reminders": (
-        "reminders before an appointment, with the health questions asked again",
+        _("reminders before an appointment, with the health questions asked again"),
         (Kind.RECHECK_REMINDER, Kind.RECHECK_OVERDUE),
     ),
     "aftercare": (
-        "aftercare advice after a treatment",
+        _("aftercare advice after a treatment"),
         (Kind.AFTERCARE_DAY_0, Kind.AFTERCARE_DAY_3, Kind.AFTERCARE_DAY_14),
     ),
     "follow_up": (
-        "reminders of when your next session or a maintenance session is due",
+        _("reminders of when your next session or a maintenance session is due"),
         (Kind.NEXT_SESSION, Kind.MAINTENANCE),
     ),
-    "can_book": ("the email that tells you when you can book", (Kind.CAN_BOOK,)),
-    "earlier_times": ("offers of an earlier time for your appointment", (Kind.EARLIER_TIME,)),
+    "can_book": (_("the email that tells you when you can book"), (Kind.CAN_BOOK,)),
+    "earlier_times": (_("offers of an earlier time for your appointment"), (Kind.EARLIER_TIME,)),
 }
 GROUP_OF_KIND: dict[str, str] = {
     kind: group for group, (_words, kinds) in STOP_GROUPS.items() for kind in kinds

@@ -1,12 +1,15 @@
 """The booking request, which only a screening that may book unlocks, its check and its
 confirmation; and the "email me when I can book" notice a dated deferral may ask for."""
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -49,7 +52,11 @@ def booking_request(request: ScreenedRequest) -> HttpResponse:
         earliest=result.earliest_booking_date,
         opening_times=clinic_details().opening_times,
     )
-    context = {"form": form, "area_label": AREA_LABELS[stored.answers.area], "result": result}
+    context: dict[str, Any] = {
+        "form": form,
+        "area_label": AREA_LABELS[stored.answers.area],
+        "result": result,
+    }
     if request.method == "POST":
         if form.trapped:
             # A robot filled in the hidden field: save nothing, and do not tell it so.
@@ -70,6 +77,7 @@ def booking_request(request: ScreenedRequest) -> HttpResponse:
                     preferred_date=form.cleaned_data["preferred_date"],
                     preferred_time=form.cleaned_data["preferred_time"],
                     notes=form.cleaned_data["notes"],
+                    language=get_language(),
                 )
             except ScreeningAlreadyBooked as already:
                 # The same form sent twice (or from two tabs): show the request that was made.
@@ -89,8 +97,10 @@ def confirmation(request: HttpRequest) -> HttpResponse:
     if booking is None:
         messages.info(
             request,
-            "There is no booking request from this browser to show. To request a booking, "
-            "please answer the questions first.",
+            gettext(
+                "There is no booking request from this browser to show. To request a booking, "
+                "please answer the questions first."
+            ),
         )
         return redirect("screener:start")
     appointment = booking.appointments.filter(status="scheduled").first()
@@ -132,21 +142,27 @@ def can_book_notice(request: HttpRequest) -> HttpResponse:
     if stored is None:
         messages.info(
             request,
-            "We do not have your answers any more, so we cannot tell when you can book. Please "
-            "answer the questions again.",
+            gettext(
+                "We do not have your answers any more, so we cannot tell when you can book. "
+                "Please answer the questions again."
+            ),
         )
         return redirect("screener:start")
     result = stored.result(timezone.localdate())
     earliest = result.earliest_booking_date
     if result.outcome is not Outcome.DEFERRED or earliest is None:
-        messages.info(request, "There is no date to tell you about: your result says what to do.")
+        messages.info(
+            request, gettext("There is no date to tell you about: your result says what to do.")
+        )
         return redirect("screener:result")
 
     form = CanBookNoticeForm(request.POST)
     if not form.is_valid():
         return render_result(request, stored, notify_form=form)
     try:
-        can_book_notice_queue(address=form.cleaned_data["notify_email"], send_on=earliest)
+        can_book_notice_queue(
+            address=form.cleaned_data["notify_email"], send_on=earliest, language=get_language()
+        )
     except NoticeLimitReached:
         form.refuse_as_asked_too_often()
         return render_result(request, stored, notify_form=form)

@@ -159,7 +159,7 @@ def screenings_by_week(today: date) -> list[Week]:
         for code, label in OUTCOME_LABELS.items():
             value = counts.get((m, code), 0)
             width = _percent(value, largest)
-            segments.append(Segment(str(code), label, value, x, width))
+            segments.append(Segment(str(code), str(label), value, x, width))
             x = round(x + width, 2)
         weeks.append(Week(m, totals[m], segments))
     return weeks
@@ -178,7 +178,8 @@ def deferral_reasons(today: date) -> list[Bar]:
     # Most frequent first; sorted() keeps the rules' order between equals.
     ranked = sorted(DEFERRING_REASONS, key=lambda r: -counts[str(r)])
     return [
-        Bar(REASON_LABELS[r], counts[str(r)], _percent(counts[str(r)], largest)) for r in ranked
+        Bar(str(REASON_LABELS[r]), counts[str(r)], _percent(counts[str(r)], largest))
+        for r in ranked
     ]
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import translation
 
 from clinic.cache import RedisCache, invalidate, log_cache_failure
 
@@ -93,6 +94,9 @@ class PublicPageCacheMiddleware:
 
     Every page is stored with the content version it was rendered under, in the shared cache
     (so a new or restarted process need not render it again) and in this process's memory.
+    Pages are kept by path, and a path has one language (clinic.languages): /faq/ and /es/faq/
+    are two pages, and each is served only in its own language (_current).
+
     A page is served only while its version is the current one, which every edit changes: one
     small read of the file cache per request, or with Redis none while this process hears the
     announcement of every change (clinic/cache.py), so an edit shows at once on every process.
@@ -120,18 +124,20 @@ class PublicPageCacheMiddleware:
         # CommonMiddleware, which a cached page never reaches, refuses hosts that are not in
         # ALLOWED_HOSTS (400); this raises the same DisallowedHost.
         request.get_host()
+        language = translation.get_language()
         try:
             version = current_pages_version()
-            if local is not None and version is not None and local.version == version:
+            if local is not None and self._current(local, version, language):
                 return self._respond(local)
             shared = cache.get(PAGE_KEY_PREFIX + path)
         except Exception:
             log_cache_failure("Public page cache unavailable: rendering %s", path)
             return self.get_response(request)
-        if version is not None and shared is not None and shared[0] == version:
+        if shared is not None:
             page = StoredPage(*shared)
-            self._keep_locally(path, page)
-            return self._respond(page)
+            if self._current(page, version, language):
+                self._keep_locally(path, page)
+                return self._respond(page)
 
         response = self.get_response(request)
         if self._may_store(response):
@@ -156,6 +162,21 @@ class PublicPageCacheMiddleware:
         if len(self.local_pages) >= self.MAX_LOCAL_PAGES and path not in self.local_pages:
             self.local_pages.clear()
         self.local_pages[path] = page
+
+    @staticmethod
+    def _current(page: StoredPage, version: str | None, language: str) -> bool:
+        """Rendered from the current content, and in the language this request asks for.
+
+        The path carries the language (/es/faq/ is Spanish, /faq/ English: clinic.languages), so
+        keying pages on it keys them on language; checking the page's own Content-Language too
+        means no change to how languages are chosen can ever serve one language's page for the
+        other's.
+        """
+        return (
+            version is not None
+            and page.version == version
+            and page.headers.get("Content-Language") == language
+        )
 
     @staticmethod
     def _respond(page: StoredPage) -> HttpResponse:

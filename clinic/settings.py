@@ -83,11 +83,17 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The URL's language, active before the page cache and every error page; the patient's
+    # choice remembered for "/" (clinic/languages.py).
+    "clinic.languages.LanguageMiddleware",
     "clinic.page_cache.PublicPageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     # A NUL byte in a query string or form is refused (400) before any view or query sees it.
     "clinic.middleware.RejectNulBytesMiddleware",
     "clinic.middleware.SessionMiddleware",  # Django's, with a clear 503 when sessions fail
+    # Where Django's documentation puts it: after sessions, before CommonMiddleware (which
+    # resolves URLs in the active language). The URL decides: /es/... is Spanish, the rest English.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -223,7 +229,20 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-LANGUAGE_CODE = "en-us"
+# English and Spanish (README, "Translations"). English pages keep their addresses; Spanish ones
+# are the same under /es/ (clinic/urls.py). The admin stays English.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times as patients read them: US in English ("December 15, 2026 at 2:30 PM"), Django's
+# Spanish formats in Spanish ("15 de diciembre de 2026 a las 14:30"); clinic/formats/ adds the
+# site's named formats to each language.
+FORMAT_MODULE_PATH = ["clinic.formats"]
+# The language a patient chose (clinic/languages.py), kept until the browser closes, like the
+# session it belongs to.
+LANGUAGE_COOKIE_AGE = None
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -373,6 +392,7 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS.append("security.W021")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     # The TLS-terminating proxy tells us the original scheme (only when proxies are trusted).
     if TRUSTED_PROXY_COUNT:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

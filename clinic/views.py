@@ -7,9 +7,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import (
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseRedirect,
     HttpResponseServerError,
     JsonResponse,
 )
@@ -18,6 +20,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from clinic.languages import page_languages, path_in_language, remember_language, safe_next
 from clinic.page_cache import public_page
 from clinic.selectors import clinic_details
 from faq.models import HelpBlock, Question, RecoveryStage
@@ -63,6 +66,25 @@ def privacy(request: HttpRequest) -> HttpResponse:
             "retention_days": settings.BOOKING_RETENTION_DAYS,
         },
     )
+
+
+@require_safe
+@never_cache
+def choose_language(request: HttpRequest, language: str) -> HttpResponse:
+    """The language switch's link: keep the choice (clinic.languages), then show the page the
+    patient was on (`next`) in that language.
+
+    A plain link rather than Django's set_language form, which needs a POST with a CSRF token:
+    a token would make every cached public page personal. What a GET changes here is only
+    which language "/" opens in.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("No such language")
+    path, _, query = safe_next(request, request.GET.get("next")).partition("?")
+    target = path_in_language(path, language) + (f"?{query}" if query else "")
+    response = HttpResponseRedirect(target)
+    remember_language(response, language)
+    return response
 
 
 @require_safe  # GET or HEAD: some load balancers check with HEAD
@@ -117,14 +139,21 @@ def retry_after_seconds() -> int:
     return max(periods, default=60)
 
 
-# handler400 and handler500 (clinic/urls.py): never touch the request, whose body may be what
-# failed (an unknown charset), and need no context processor.
+# handler400 and handler500 (clinic/urls.py): never touch the request's body, which may be what
+# failed (an unknown charset), and need no context processor. The page's language is already
+# active (clinic.languages.LanguageMiddleware, from the path).
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return with_security_headers(HttpResponseBadRequest(render_to_string("400.html")))
+    page = render_to_string("400.html", _error_page_context(request))
+    return with_security_headers(HttpResponseBadRequest(page))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return with_security_headers(HttpResponseServerError(render_to_string("500.html")))
+    page = render_to_string("500.html", _error_page_context(request))
+    return with_security_headers(HttpResponseServerError(page))
+
+
+def _error_page_context(request: HttpRequest) -> dict:
+    return {"page_languages": page_languages(request.path_info)}
 
 
 def with_security_headers(response: HttpResponse) -> HttpResponse:

@@ -15,14 +15,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from screener.eligibility import Answers, Area, Concern
-from screener.questions import AREAS, CONCERNS, DATED_QUESTIONS, QUESTIONS, Question
+from screener.questions import AREAS, CONCERNS, DATED_QUESTIONS, QUESTIONS, Question, Text
 
 AREA_CHOICES = [(str(code), label) for code, label in AREAS.items()]
 CONCERN_CHOICES = [(str(code), label) for code, label in CONCERNS.items()]
 
-YES_NO_CHOICES = [("yes", "Yes"), ("no", "No")]
+YES_NO_CHOICES = [("yes", _("Yes")), ("no", _("No"))]
+
+GIVE_ONE_ANSWER = _("Give one answer only")
+SELECT_EACH_ONCE = _("Select each option only once")
 
 EARLIEST_DATE = date(1900, 1, 1)
 # Exactly what a type="date" input sends. date.fromisoformat() alone would also take
@@ -43,15 +48,18 @@ class PlainDateField(forms.Field):
 
     widget = ScreenerDateInput
 
-    def __init__(self, *, noun: str, min_value: date = EARLIEST_DATE, **kwargs) -> None:
-        # `noun` names the date in messages, e.g. "the date of your last dose".
-        sentence = noun[0].upper() + noun[1:]
+    def __init__(self, *, noun: Text, min_value: date = EARLIEST_DATE, **kwargs) -> None:
+        # `noun` names the date in messages, e.g. "the date of your last dose". The messages
+        # stay lazy: they are put together in the language of the page that shows them.
+        sentence = capfirst(noun)
         kwargs.setdefault("required", False)
         kwargs["error_messages"] = {
-            "required": f"Enter {noun}",
-            "invalid": f"Enter {noun} as a real date, for example 2024-03-15",
-            "future": f"{sentence} must be today or in the past",
-            "too_early": f"{sentence} must be in 1900 or later",
+            "required": format_lazy(_("Enter {noun}"), noun=noun),
+            "invalid": format_lazy(
+                _("Enter {noun} as a real date, for example 2024-03-15"), noun=noun
+            ),
+            "future": format_lazy(_("{sentence} must be today or in the past"), sentence=sentence),
+            "too_early": format_lazy(_("{sentence} must be in 1900 or later"), sentence=sentence),
             **kwargs.get("error_messages", {}),
         }
         super().__init__(**kwargs)
@@ -127,9 +135,9 @@ class ConstantMultipleChoiceField(ConstantChoicesFieldMixin, forms.MultipleChoic
     pass
 
 
-def yes_no_field(label: str, *, answer: str) -> ConstantTypedChoiceField:
+def yes_no_field(label: Text, *, answer: Text) -> ConstantTypedChoiceField:
     """A required yes/no question as radios; cleaned to True (yes) or False (no)."""
-    message = f"Select yes or no: {answer}"
+    message = format_lazy(_("Select yes or no: {answer}"), answer=answer)
     return ConstantTypedChoiceField(
         label=label,
         choices=YES_NO_CHOICES,
@@ -209,22 +217,22 @@ def question_fields(questions: tuple[Question, ...] = QUESTIONS) -> dict[str, fo
 
 class ScreenerAreaFields(forms.Form):
     area = ConstantChoiceField(
-        label="Which area would you like treated?",
-        help_text="We treat one area per session. Face and neck count as one area.",
+        label=_("Which area would you like treated?"),
+        help_text=_("We treat one area per session. Face and neck count as one area."),
         choices=AREA_CHOICES,
         widget=ConstantRadioSelect,
         error_messages={
-            "required": "Select the area you would like treated",
-            "invalid_choice": "Select one of the areas listed",
+            "required": _("Select the area you would like treated"),
+            "invalid_choice": _("Select one of the areas listed"),
         },
     )
     concerns = ConstantMultipleChoiceField(
-        label="What would you like to improve? (optional)",
-        help_text="Select all that apply. This helps us suggest how many sessions you may need.",
+        label=_("What would you like to improve? (optional)"),
+        help_text=_("Select all that apply. This helps us suggest how many sessions you may need."),
         choices=CONCERN_CHOICES,
         required=False,
         widget=ConstantCheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Select only from the options listed"},
+        error_messages={"invalid_choice": _("Select only from the options listed")},
     )
 
 
@@ -238,7 +246,7 @@ else:
 
 
 class ScreenerForm(ScreenerFields):
-    submit_label = "See my result"
+    submit_label = _("See my result")
 
     def __init__(self, *args, today: date, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -268,10 +276,10 @@ class ScreenerForm(ScreenerFields):
         single += [name for name in DATED_QUESTIONS.values() if not self._date_field(name).ignored]
         for name in single:
             if len(self._values(name)) > 1 and name not in self.errors:
-                self.add_error(name, "Give one answer only")
+                self.add_error(name, str(GIVE_ONE_ANSWER))
         concerns = self._values("concerns")
         if len(concerns) != len(set(concerns)) and "concerns" not in self.errors:
-            self.add_error("concerns", "Select each option only once")
+            self.add_error("concerns", str(SELECT_EACH_ONCE))
         return cleaned
 
     def answers(self) -> Answers:

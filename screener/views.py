@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,11 +29,11 @@ from screener.session import (
 
 # The result page's title and heading: the outcome, in words.
 HEADINGS = {
-    "eligible": "You can request a booking",
-    "eligible_with_conditions": "You can request a booking, with a condition",
-    "deferred_dated": "You need to wait before your treatment",
-    "deferred": "You cannot be treated just now",
-    "not_suitable": "Please talk to a clinician before booking",
+    "eligible": _("You can request a booking"),
+    "eligible_with_conditions": _("You can request a booking, with a condition"),
+    "deferred_dated": _("You need to wait before your treatment"),
+    "deferred": _("You cannot be treated just now"),
+    "not_suitable": _("Please talk to a clinician before booking"),
 }
 
 # The session remembers that a "can book" email was asked for (the date only, no address).
@@ -76,8 +78,10 @@ def result(request: HttpRequest) -> HttpResponse:
             )
         messages.info(
             request,
-            "We do not have your answers: they are kept for 24 hours, or until you request a "
-            "booking. Please answer the questions to see your result.",
+            gettext(
+                "We do not have your answers: they are kept for 24 hours, or until you request "
+                "a booking. Please answer the questions to see your result."
+            ),
         )
         return redirect("screener:start")
     return render_result(request, stored)

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template import RequestContext, Template
 from django.test import Client, RequestFactory, override_settings
-from django.urls import include, path
+from django.urls import path
 from django.views.decorators.cache import never_cache
 
 from clinic import urls as clinic_urls
@@ -101,7 +101,8 @@ urlpatterns = [
     path("private/", private),
     path("missing/", missing),
     path("not-public/", not_public),
-    path("", include(clinic_urls)),
+    # The site itself (its i18n_patterns belong in a root URLconf, not an include).
+    *clinic_urls.urlpatterns,
 ]
 
 pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]

@@ -11,8 +11,10 @@ from django.utils import timezone
 pytestmark = pytest.mark.django_db
 
 
-def blank_form_key() -> str:
-    return make_template_fragment_key("blank-screener-form", [timezone.localdate().isoformat()])
+def blank_form_key(language: str = "en") -> str:
+    return make_template_fragment_key(
+        "blank-screener-form", [timezone.localdate().isoformat(), language]
+    )
 
 
 def csrf_token(html: str) -> str:

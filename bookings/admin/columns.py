@@ -63,7 +63,7 @@ class WorklistColumnsMixin:
 
     @admin.display(description="Area")
     def area(self, obj: BookingRequest) -> str:
-        return AREA_LABELS.get(obj.answers.get("area", ""), "")
+        return str(AREA_LABELS.get(obj.answers.get("area", ""), ""))
 
     @admin.display(description="Outcome", ordering="outcome")
     def outcome_label(self, obj: BookingRequest) -> str:

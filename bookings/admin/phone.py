@@ -1,6 +1,8 @@
 """Requests taken by the front desk on the phone: the screener's questions with the patient,
 then the request, under the same rules (and with the same e-mails) as the patient's own."""
 
+from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -23,11 +25,21 @@ PHONE_SESSION_KEY = "phone_screening"
 
 
 class PhoneBookingForm(BookingRequestForm):
-    """The online booking form, for the front desk on the phone: no robot trap, and the
-    consent is the patient's, given by phone."""
+    """The online booking form, for the front desk on the phone: no robot trap, the consent
+    is the patient's, given by phone, and the language of the call is the e-mails'."""
+
+    language = forms.ChoiceField(
+        label="Language of the patient's e-mails",
+        required=False,
+        help_text="The language you spoke with the patient: every e-mail about this request is "
+        "written in it.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        language = self.fields["language"]
+        language.choices = settings.LANGUAGES  # type: ignore[attr-defined]  # a ChoiceField
+        language.initial = settings.LANGUAGE_CODE
         del self.fields["website"]
         self.fields["consent"].label = (
             "The patient agreed on the phone to the privacy notice and to being contacted "
@@ -103,6 +115,7 @@ class PhoneBookingMixin(AdminPagesMixin):
                     preferred_time=form.cleaned_data["preferred_time"],
                     notes=form.cleaned_data["notes"],
                     taken_by=staff_user(request),
+                    language=form.cleaned_data["language"] or settings.LANGUAGE_CODE,
                 )
             except ScreeningAlreadyBooked as already:
                 booking = already.booking_request

@@ -71,6 +71,7 @@ class BookingRequestAdmin(
         "reference",
         "created_at",
         *PATIENT_FIELDS,
+        "language",
         "taken_by_phone",
         "taken_by",
         "area",
@@ -87,7 +88,8 @@ class BookingRequestAdmin(
         css = {"all": ("css/admin.css",)}
 
     def get_fieldsets(self, request: HttpRequest, obj: BookingRequest | None = None) -> list:
-        patient: tuple[str, ...] = PATIENT_FIELDS
+        # The language the patient's e-mails are written in, beside what they gave.
+        patient: tuple[str, ...] = (*PATIENT_FIELDS, "language")
         if obj is not None and obj.taken_by_phone:
             patient = (*patient, "taken_by_phone", "taken_by")
         fieldsets: list = [

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from clinic.models import ReasonLink
 
@@ -23,7 +24,9 @@ def reason_faq_link(reason: str) -> str:
         # Staff are warned in the admin (clinic.admin_site); patients get the whole FAQ. Not
         # logged: a reason code beside the time of a patient's visit says something of health.
         return format_html(
-            '<p><a href="{}">Read the answers to common questions</a></p>', reverse("faq:index")
+            '<p><a href="{}">{}</a></p>',
+            reverse("faq:index"),
+            gettext("Read the answers to common questions"),
         )
     question = link.question
     return format_html('<p><a href="{}">{}</a></p>', question.get_absolute_url(), question.question)
