@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('bookings', '0012_earlier_times'),
+        ('bookings', '0014_booking_request_patient_required'),
     ]
 
     operations = [
