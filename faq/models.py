@@ -4,6 +4,10 @@ of the searches that found nothing).
 
 Answers and timeline stages are written by staff in Markdown; the sanitised HTML is computed on
 save and stored next to it, so that pages never render Markdown while a patient waits.
+
+The texts patients read are in English and Spanish: faq/translation.py gives each translated
+field a column per language (django-modeltranslation) and registers the edit history, which
+then keeps both. A text without Spanish is shown in English (faq/languages.py says which).
 """
 
 import re
@@ -14,8 +18,8 @@ from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
+from faq.languages import render_translations, text_in, with_rendered_fields
 from faq.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -26,6 +30,20 @@ MARKDOWN_HELP = (
     "**bold**, *italic*, [link text](https://example.com), ### for a sub-heading. "
     "HTML is not allowed and is removed."
 )
+
+
+class TranslatedContent(models.Model):
+    """Content patients read in English and Spanish, whose Spanish the clinic checks."""
+
+    spanish_awaiting_review = models.BooleanField(
+        "Spanish awaiting the clinic's review",
+        default=False,
+        help_text="Ticked while the Spanish has not been checked by the clinic. Untick it once "
+        "someone who reads both languages has compared the Spanish with the English.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -50,7 +68,7 @@ class CategoryQuerySet(models.QuerySet):
         return categories
 
 
-class Category(models.Model):
+class Category(TranslatedContent):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
@@ -58,7 +76,6 @@ class Category(models.Model):
         default=True, help_text="Unpublished categories hide all their questions from the site."
     )
 
-    history = HistoricalRecords()
     objects = CategoryQuerySet.as_manager()
 
     class Meta:
@@ -86,7 +103,7 @@ class QuestionQuerySet(models.QuerySet):
         return self.defer("answer", "answer_html")
 
 
-class Question(models.Model):
+class Question(TranslatedContent):
     class Feature(models.TextChoices):
         NONE = "", "Only on the FAQ"
         HOME = "home", "Also in full on the home page"
@@ -96,7 +113,7 @@ class Question(models.Model):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True, help_text="The question's web address.")
     answer = models.TextField(help_text=MARKDOWN_HELP)
-    # Computed from `answer` on save; never edited by hand.
+    # Computed from `answer` on save, in each language; never edited by hand.
     answer_html = models.TextField(editable=False, default="")
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
@@ -111,7 +128,6 @@ class Question(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["answer_html", "updated_at"])
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
@@ -121,10 +137,11 @@ class Question(models.Model):
         return self.question
 
     def save(self, *args, **kwargs) -> None:
-        self.answer_html = render_markdown(self.answer)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "answer" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "answer_html"}
+        render_translations(self, "answer", "answer_html", render_markdown)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_rendered_fields(
+                kwargs["update_fields"], "answer", "answer_html"
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -140,7 +157,7 @@ class RecoveryStageQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class RecoveryStage(models.Model):
+class RecoveryStage(TranslatedContent):
     """One stage of the recovery timeline after a treatment ("Day 1", "Day 2", ...)."""
 
     title = models.CharField(
@@ -151,7 +168,6 @@ class RecoveryStage(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    history = HistoricalRecords(excluded_fields=["what_to_expect_html"])
     objects = RecoveryStageQuerySet.as_manager()
 
     class Meta:
@@ -162,10 +178,11 @@ class RecoveryStage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.what_to_expect_html = render_markdown(self.what_to_expect)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "what_to_expect" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "what_to_expect_html"}
+        render_translations(self, "what_to_expect", "what_to_expect_html", render_markdown)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_rendered_fields(
+                kwargs["update_fields"], "what_to_expect", "what_to_expect_html"
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -173,8 +190,11 @@ class RecoveryStage(models.Model):
 
     @property
     def anchor(self) -> str:
-        """The stage's id on the aftercare page: "Days 3\N{EN DASH}4" is #recovery-days-3-4."""
-        return "recovery-" + slugify(re.sub(r"[\N{EN DASH}\N{EM DASH}]", "-", self.title))
+        """The stage's id on the aftercare page: "Days 3\N{EN DASH}4" is #recovery-days-3-4.
+
+        From the English title in every language, so a link keeps its place in both."""
+        title = text_in(self, "title", "en")
+        return "recovery-" + slugify(re.sub(r"[\N{EN DASH}\N{EM DASH}]", "-", title))
 
 
 HELP_PLACEHOLDERS_HELP = (
@@ -188,7 +208,7 @@ class HelpBlockQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class HelpBlock(models.Model):
+class HelpBlock(TranslatedContent):
     """Advice written by staff and shown in full on the aftercare page under its own heading,
     e.g. "When to get help" at /aftercare/#when-to-get-help.
 
@@ -207,7 +227,6 @@ class HelpBlock(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    history = HistoricalRecords()
     objects = HelpBlockQuerySet.as_manager()
 
     class Meta:
@@ -257,8 +276,19 @@ def split_terms(text: str) -> list[str]:
 
 class Synonym(models.Model):
     """Words or short phrases that the FAQ search treats as the same, e.g. Accutane and
-    isotretinoin: a search for one finds answers that use any of them."""
+    isotretinoin: a search for one finds answers that use any of them. Each group belongs to
+    the search in one language."""
 
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Spanish"
+
+    language = models.CharField(
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The search these words are for: the English pages' or the Spanish pages'.",
+    )
     terms = models.CharField(
         max_length=300,
         help_text="Two or more words or short phrases that mean the same to a patient, separated "
@@ -267,7 +297,7 @@ class Synonym(models.Model):
     )
 
     class Meta:
-        ordering = ["terms"]
+        ordering = ["language", "terms"]
         verbose_name = "search synonym group"
 
     def __str__(self) -> str:
