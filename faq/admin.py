@@ -21,6 +21,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html
 from modeltranslation.admin import TranslationAdmin
+from modeltranslation.translator import translator
 from simple_history.admin import SimpleHistoryAdmin
 
 if TYPE_CHECKING:
@@ -78,11 +79,9 @@ class SpanishTextFilter(admin.SimpleListFilter):
 
 def _edited_fields(model) -> list[str]:
     """The translated fields staff write (not the HTML computed from them)."""
-    from modeltranslation.translator import translator
-
     return [
         name
-        for name in translator.get_options_for_model(model).fields
+        for name in translator.get_options_for_model(model).all_fields
         if model._meta.get_field(name).editable
     ]
 

@@ -11,7 +11,7 @@ then keeps both. A text without Spanish is shown in English (faq/languages.py sa
 """
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -68,6 +68,9 @@ class CategoryQuerySet(models.QuerySet):
         return categories
 
 
+CategoryManager = models.Manager.from_queryset(CategoryQuerySet)
+
+
 class Category(TranslatedContent):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
@@ -76,7 +79,11 @@ class Category(TranslatedContent):
         default=True, help_text="Unpublished categories hide all their questions from the site."
     )
 
-    objects = CategoryQuerySet.as_manager()
+    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
+    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    objects: ClassVar["CategoryManager"] = CategoryManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["CategoryManager"]
 
     class Meta:
         ordering = ["order", "id"]
@@ -101,6 +108,9 @@ class QuestionQuerySet(models.QuerySet):
     def for_listing(self) -> "QuestionQuerySet":
         """What a list of links needs: the long answer texts are left in the database."""
         return self.defer("answer", "answer_html")
+
+
+QuestionManager = models.Manager.from_queryset(QuestionQuerySet)
 
 
 class Question(TranslatedContent):
@@ -128,7 +138,11 @@ class Question(TranslatedContent):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = QuestionQuerySet.as_manager()
+    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
+    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    objects: ClassVar["QuestionManager"] = QuestionManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["QuestionManager"]
 
     class Meta:
         ordering = ["category__order", "category_id", "order", "id"]
@@ -157,6 +171,9 @@ class RecoveryStageQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
+RecoveryStageManager = models.Manager.from_queryset(RecoveryStageQuerySet)
+
+
 class RecoveryStage(TranslatedContent):
     """One stage of the recovery timeline after a treatment ("Day 1", "Day 2", ...)."""
 
@@ -168,7 +185,11 @@ class RecoveryStage(TranslatedContent):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    objects = RecoveryStageQuerySet.as_manager()
+    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
+    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    objects: ClassVar["RecoveryStageManager"] = RecoveryStageManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["RecoveryStageManager"]
 
     class Meta:
         ordering = ["order", "id"]
@@ -208,6 +229,9 @@ class HelpBlockQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
+HelpBlockManager = models.Manager.from_queryset(HelpBlockQuerySet)
+
+
 class HelpBlock(TranslatedContent):
     """Advice written by staff and shown in full on the aftercare page under its own heading,
     e.g. "When to get help" at /aftercare/#when-to-get-help.
@@ -227,7 +251,11 @@ class HelpBlock(TranslatedContent):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    objects = HelpBlockQuerySet.as_manager()
+    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
+    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    objects: ClassVar["HelpBlockManager"] = HelpBlockManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["HelpBlockManager"]
 
     class Meta:
         ordering = ["order", "id"]
