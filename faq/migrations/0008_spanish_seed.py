@@ -95,9 +95,9 @@ QUESTIONS = {
     "when-will-i-see-results": (
         "¿Cuándo veré los resultados?",
         "Los cambios en la piel se ven poco a poco, a lo largo de varias semanas y de varios "
-        "tratamientos. Cuando la piel ya se ha curado y ha dejado de pelarse (normalmente entre "
-        "el día 5 y el día 7), la mayoría de los pacientes dicen que su piel nueva se ve más "
-        "llena y con más brillo.",
+        "tratamientos. La piel suele curarse y dejar de pelarse entre el día 5 y el día 7. "
+        "Entonces, la mayoría de los pacientes dicen que su piel nueva se ve más llena y con más "
+        "brillo.",
     ),
     "how-many-treatments": (
         "¿Cuántos tratamientos necesitaré?",
@@ -106,9 +106,9 @@ QUESTIONS = {
         "colágeno), se recomienda empezar con 3 tratamientos. Entre un tratamiento y el "
         "siguiente deben pasar por lo menos de 4 a 6 semanas. El número de tratamientos que "
         "necesita depende de cómo responda su piel y de lo extensos que sean los problemas que "
-        "se tratan. Si tiene arrugas profundas, mucho daño por el sol (fotoenvejecimiento "
-        "avanzado), estrías o cicatrices de acné, se recomiendan de 6 a 8 sesiones, con 6 "
-        "semanas entre una y otra. Se recomiendan tratamientos de mantenimiento cada 3 meses "
+        "se tratan. ¿Tiene arrugas profundas, mucho daño por el sol (fotoenvejecimiento "
+        "avanzado), estrías o cicatrices de acné? Entonces se recomiendan de 6 a 8 sesiones, con "
+        "6 semanas entre una y otra. Se recomiendan tratamientos de mantenimiento cada 3 meses "
         "(trimestrales).",
     ),
     "am-i-a-candidate": (
@@ -120,7 +120,8 @@ QUESTIONS = {
         "manchas oscuras después de una irritación (hiperpigmentación posinflamatoria), es "
         "mínimo. El microneedling puede tratar zonas sensibles y delicadas que son difíciles de "
         "tratar con otros tratamientos que renuevan la piel (procedimientos de rejuvenecimiento "
-        "cutáneo). Estas zonas incluyen la zona de los ojos, el cuello y el dorso de las manos.",
+        "cutáneo). Entre estas zonas están el contorno de los ojos, el cuello y el dorso de las "
+        "manos.",
     ),
     "who-should-avoid-it": (
         "¿Quién no debe hacerse el microneedling médico?",
@@ -178,7 +179,7 @@ STAGES = {
 }
 
 HELP_TITLE = "Cuándo pedir ayuda"
-HELP_BODY = """Es normal tener algo de enrojecimiento, hinchazón, tirantez y descamación (piel que se pela) durante unos días después del microneedling (vea la recuperación día a día, más arriba). Llámenos el mismo día al {phone} si nota algo de lo siguiente. Pueden ser señales de una infección o de una reacción:
+HELP_BODY = """Después del microneedling es normal tener, durante unos días, algo de enrojecimiento, hinchazón, tirantez y descamación (piel que se pela). Vea la recuperación día a día, más arriba. Llámenos el mismo día al {phone} si nota algo de lo siguiente. Pueden ser señales de una infección o de una reacción:
 
 - enrojecimiento que se extiende, o enrojecimiento, calor o hinchazón que empeoran después del segundo día en vez de calmarse
 - pus (líquido amarillo o verde) o costras que supuran (que sueltan líquido)
@@ -189,7 +190,7 @@ HELP_BODY = """Es normal tener algo de enrojecimiento, hinchazón, tirantez y de
 
 **A quién llamar:** en el horario de atención, llame a {clinic} al {phone}. Si puede esperar un día, escríbanos a {email}. Díganos cuándo recibió el tratamiento y qué ha notado. Un profesional de la salud de la clínica le dirá qué hacer.
 
-**Fuera del horario de atención:** llame al 911 o vaya de inmediato a la sala de emergencias más cercana si le cuesta respirar o tragar, o si se le hinchan la cara, los labios, la lengua o la garganta. Si tiene otras señales de alarma cuando estamos cerrados, llame a la línea de su médico para fuera de horario o vaya a un centro de atención de urgencias (urgent care). Dígales que le hicieron un microneedling y cuándo. Y avísenos cuando abramos.
+**Fuera del horario de atención:** ¿Le cuesta respirar o tragar, o se le hinchan la cara, los labios, la lengua o la garganta? Llame al 911 o vaya de inmediato a la sala de emergencias más cercana. ¿Tiene otras señales de alarma cuando estamos cerrados? Llame a la línea de su médico para fuera de horario, o vaya a un centro de atención de urgencias (urgent care). Dígales que le hicieron un microneedling y cuándo. Y avísenos cuando abramos.
 
 Si no sabe si algo es normal, llámenos: preferimos saber de usted."""
 

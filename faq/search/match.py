@@ -14,7 +14,7 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, TextField, Value, When
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import strip_tags
@@ -147,8 +147,11 @@ def _shown_text(field: str, language: str):
     has none."""
     if language == DEFAULT_LANGUAGE:
         return F(localized(field, language))
+    # The columns' classes differ by language (django-modeltranslation): the type is stated.
     return Coalesce(
-        NullIf(F(localized(field, language)), Value("")), F(localized(field, DEFAULT_LANGUAGE))
+        NullIf(F(localized(field, language)), Value(""), output_field=TextField()),
+        F(localized(field, DEFAULT_LANGUAGE)),
+        output_field=TextField(),
     )
 
 

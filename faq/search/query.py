@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from faq.models import Synonym
-from faq.search.words import MAX_CONCEPTS, Slot, is_stop_word, stem, words_of
+from faq.search.words import MAX_CONCEPTS, Slot, fold_accents, is_stop_word, stem, words_of
 
 
 @dataclass(frozen=True)
@@ -89,12 +89,35 @@ def parse_query(text: str, synonyms: list[list[Term]], language: str = "en") -> 
         else:
             size = 1
             terms = [Term(words[index], (stems[index],))]
+            if language == "es":
+                terms += _other_number(words[index])
         key = frozenset(term.stems for term in terms)
         if key not in seen:
             seen.add(key)
             concepts.append(Concept(" ".join(words[index : index + size]), tuple(terms)))
         index += size
     return concepts
+
+
+# Without accents, the Spanish stemmer (PostgreSQL's, and the same here) cuts "inflamaciones"
+# to "inflam" but leaves "inflamacion" whole: a query in one number also asks for the other.
+_PLURAL_ENDINGS = (("ciones", "cion"), ("siones", "sion"))
+
+
+def _other_number(word: str) -> list[Term]:
+    """The singular of a Spanish word in -ciones or -siones, or the plural of one in -ción or
+    -sión, as a term of its own: "inflamación" finds "inflamaciones" and back."""
+    plain = fold_accents(word)
+    for plural, singular in _PLURAL_ENDINGS:
+        if plain.endswith(plural):
+            other = plain[: -len(plural)] + singular
+        elif plain.endswith(singular):
+            other = plain[: -len(singular)] + plural
+        else:
+            continue
+        term = Term.of(other, "es")
+        return [term] if term is not None else []
+    return []
 
 
 def _unique(terms: list[Term]) -> list[Term]:

@@ -81,7 +81,8 @@ SPANISH_STOP_WORDS = frozenset(
     tuvieras tuviéramos tuvierais tuvieran tuviese tuvieses tuviésemos tuvieseis tuviesen
     teniendo tenido tenida tenidos tenidas tened
     puedo puede pueden podría cuánto cuánta cuántos cuántas cómo cuál cuáles dónde debo debe
-    deben necesito necesita quiero quisiera saber hacer favor hola usted ustedes
+    deben necesito necesita quiero quisiera saber hacer tener poder ir va voy favor hola usted
+    ustedes
     """.split()  # noqa: SIM905 - a list of words reads best as words
 )
 
