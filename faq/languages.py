@@ -34,10 +34,10 @@ def text_in(obj: object, field: str, language: str) -> str:
     return getattr(obj, localized(field, language)) or ""
 
 
-def shown_language(obj: object, field: str) -> str:
-    """The language `obj.<field>` is shown in now: the active language if the text exists in
-    it, otherwise English, which it falls back to."""
-    language = active_language()
+def shown_language(obj: object, field: str, language: str | None = None) -> str:
+    """The language `obj.<field>` is shown in when `language` (by default the active one) is
+    asked for: that language if the text exists in it, otherwise English, its fallback."""
+    language = language or active_language()
     if language == DEFAULT_LANGUAGE or text_in(obj, field, language):
         return language
     return DEFAULT_LANGUAGE

@@ -53,8 +53,9 @@ class Hit:
 
 
 def _other_language(obj: object, field: str) -> str:
-    shown = shown_language(obj, field)
-    return "" if shown == active_language() else shown
+    language = active_language()
+    shown = shown_language(obj, field, language)
+    return "" if shown == language else shown
 
 
 def _question_hit(question: Question) -> Hit:

@@ -16,7 +16,8 @@ register = template.Library()
 
 @register.simple_tag
 def fallback_lang(obj: object, field: str) -> SafeString | str:
-    shown = shown_language(obj, field)
-    if shown == active_language():
+    language = active_language()
+    shown = shown_language(obj, field, language)
+    if shown == language:
         return ""
     return format_html(' lang="{}"', shown)
