@@ -37,8 +37,13 @@ def spanish_search(query: str) -> str:
     return main_html(response)
 
 
+def urls_in(content: str) -> list[str]:
+    """The hits' addresses, best first, without the Spanish pages' /es prefix (where routed)."""
+    return [re.sub(r"^/es(?=/)", "", url) for url in _HIT.findall(content)]
+
+
 def hit_urls(query: str) -> list[str]:
-    return _HIT.findall(spanish_search(query))
+    return urls_in(spanish_search(query))
 
 
 def first_hit(query: str) -> str:
@@ -87,7 +92,7 @@ QUERY_TABLE = [
 
 @pytest.mark.parametrize(("query", "first"), QUERY_TABLE)
 def test_spanish_search_finds_the_right_answer_first(query, first):
-    assert first_hit(query).endswith(first), hit_urls(query)
+    assert first_hit(query) == first, hit_urls(query)
 
 
 @pytest.mark.parametrize(
@@ -146,7 +151,7 @@ def test_the_excerpt_marks_the_accented_word_for_an_unaccented_query():
     assert "<mark>Accutane</mark> (<mark>isotretinoína</mark>, un medicamento para el acné)" in (
         content
     )
-    assert _HIT.findall(content) == ["/faq/who-should-avoid-it/"]
+    assert urls_in(content) == ["/faq/who-should-avoid-it/"]
 
 
 def test_spanish_hits_show_the_spanish_title_and_category():
@@ -216,10 +221,11 @@ def test_an_item_without_spanish_is_found_by_its_english_and_marked():
         answer_en="Ask a clinician about warfarin first.",
     )
     content = spanish_search("warfarin")
-    assert (
-        '<h2 class="search-hit-title" lang="en"><a href="/faq/blood-thinners/">'
-        "Can I have it while taking <mark>warfarin</mark>?</a></h2>"
-    ) in content
+    assert re.search(
+        r'<h2 class="search-hit-title" lang="en"><a href="(/es)?/faq/blood-thinners/">'
+        r"Can I have it while taking <mark>warfarin</mark>\?</a></h2>",
+        content,
+    )
     assert '<p class="search-hit-excerpt" lang="en">' in content
     # Its category has Spanish: not marked.
     assert '<p class="small search-hit-context">Quién puede hacerse el tratamiento</p>' in content
@@ -265,7 +271,7 @@ def test_english_search_is_unchanged_when_spanish_exists(client):
 def test_search_follows_the_active_language():
     with translation.override("es"):
         _, hits = search("calentura")
-    assert hits and hits[0].url.endswith("/faq/who-should-avoid-it/")
+    assert hits and hits[0].url.endswith("/faq/who-should-avoid-it/")  # /es/faq/ once routed
     _, hits = search("calentura")  # English active
     assert hits == []
 

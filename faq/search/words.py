@@ -8,6 +8,7 @@ unaccent, then the Spanish Snowball stemmer).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -114,6 +115,9 @@ def words_of(text: str) -> list[str]:
     return [word.casefold().replace("\u2019", "'") for word in _WORD.findall(text)]
 
 
+# Searching on SQLite stems every word of the content on every search: each word's stem is
+# kept (the content has a few thousand distinct words; queries add their own, up to the bound).
+@functools.lru_cache(maxsize=20_000)
 def stem(word: str, language: str = "en") -> str:
     """The English Snowball stem of a word, as PostgreSQL's `english` configuration makes it
     (the same algorithm), so both databases find the same hits: treatments, treating ->
