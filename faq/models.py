@@ -138,8 +138,7 @@ class Question(TranslatedContent):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
-    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    # Typed by hand, as Category's.
     objects: ClassVar["QuestionManager"] = QuestionManager()
     if TYPE_CHECKING:
         _default_manager: ClassVar["QuestionManager"]
@@ -185,8 +184,7 @@ class RecoveryStage(TranslatedContent):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
-    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    # Typed by hand, as Category's.
     objects: ClassVar["RecoveryStageManager"] = RecoveryStageManager()
     if TYPE_CHECKING:
         _default_manager: ClassVar["RecoveryStageManager"]
@@ -251,8 +249,7 @@ class HelpBlock(TranslatedContent):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
-    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    # Typed by hand, as Category's.
     objects: ClassVar["HelpBlockManager"] = HelpBlockManager()
     if TYPE_CHECKING:
         _default_manager: ClassVar["HelpBlockManager"]
