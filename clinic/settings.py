@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "bookings",
     "diary",
     "patients",
+    # Spanish columns beside the English ones (faq/translation.py); before the admin, as its
+    # documentation asks, so the admin sees the translated fields.
+    "modeltranslation",
     # Django's admin with the site's own AdminSite: a second factor for every member of staff.
     "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
@@ -263,6 +266,15 @@ STORAGES = {
 }
 # Hashed file names change with their content, so browsers may keep them for a year.
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
+
+# --- Translated content (django-modeltranslation) ------------------------------------------
+# The FAQ, the timeline and the aftercare advice have a column per language (title_en,
+# title_es...): faq/translation.py. Text without Spanish is shown in English (marked lang="en").
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# Slugs and anchors are made from the English title, whatever language the admin runs in.
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

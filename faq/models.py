@@ -4,18 +4,22 @@ of the searches that found nothing).
 
 Answers and timeline stages are written by staff in Markdown; the sanitised HTML is computed on
 save and stored next to it, so that pages never render Markdown while a patient waits.
+
+The texts patients read are in English and Spanish: faq/translation.py gives each translated
+field a column per language (django-modeltranslation) and registers the edit history, which
+then keeps both. A text without Spanish is shown in English (faq/languages.py says which).
 """
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
+from faq.languages import render_translations, text_in, with_rendered_fields
 from faq.markdown import render_markdown
 
 if TYPE_CHECKING:
@@ -26,6 +30,20 @@ MARKDOWN_HELP = (
     "**bold**, *italic*, [link text](https://example.com), ### for a sub-heading. "
     "HTML is not allowed and is removed."
 )
+
+
+class TranslatedContent(models.Model):
+    """Content patients read in English and Spanish, whose Spanish the clinic checks."""
+
+    spanish_awaiting_review = models.BooleanField(
+        "Spanish awaiting the clinic's review",
+        default=False,
+        help_text="Ticked while the Spanish has not been checked by the clinic. Untick it once "
+        "someone who reads both languages has compared the Spanish with the English.",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -50,7 +68,10 @@ class CategoryQuerySet(models.QuerySet):
         return categories
 
 
-class Category(models.Model):
+CategoryManager = models.Manager.from_queryset(CategoryQuerySet)
+
+
+class Category(TranslatedContent):
     title = models.CharField(max_length=120)
     slug = models.SlugField(max_length=120, unique=True)
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
@@ -58,8 +79,11 @@ class Category(models.Model):
         default=True, help_text="Unpublished categories hide all their questions from the site."
     )
 
-    history = HistoricalRecords()
-    objects = CategoryQuerySet.as_manager()
+    # Typed: django-modeltranslation swaps the manager for a class made at start-up, which
+    # django-stubs cannot find (typeddjango/django-stubs#1023).
+    objects: ClassVar["CategoryManager"] = CategoryManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["CategoryManager"]
 
     class Meta:
         ordering = ["order", "id"]
@@ -86,7 +110,10 @@ class QuestionQuerySet(models.QuerySet):
         return self.defer("answer", "answer_html")
 
 
-class Question(models.Model):
+QuestionManager = models.Manager.from_queryset(QuestionQuerySet)
+
+
+class Question(TranslatedContent):
     class Feature(models.TextChoices):
         NONE = "", "Only on the FAQ"
         HOME = "home", "Also in full on the home page"
@@ -96,7 +123,7 @@ class Question(models.Model):
     question = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True, help_text="The question's web address.")
     answer = models.TextField(help_text=MARKDOWN_HELP)
-    # Computed from `answer` on save; never edited by hand.
+    # Computed from `answer` on save, in each language; never edited by hand.
     answer_html = models.TextField(editable=False, default="")
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
@@ -111,8 +138,10 @@ class Question(models.Model):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["answer_html", "updated_at"])
-    objects = QuestionQuerySet.as_manager()
+    # Typed by hand, as Category's.
+    objects: ClassVar["QuestionManager"] = QuestionManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["QuestionManager"]
 
     class Meta:
         ordering = ["category__order", "category_id", "order", "id"]
@@ -121,10 +150,11 @@ class Question(models.Model):
         return self.question
 
     def save(self, *args, **kwargs) -> None:
-        self.answer_html = render_markdown(self.answer)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "answer" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "answer_html"}
+        render_translations(self, "answer", "answer_html", render_markdown)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_rendered_fields(
+                kwargs["update_fields"], "answer", "answer_html"
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -140,7 +170,10 @@ class RecoveryStageQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class RecoveryStage(models.Model):
+RecoveryStageManager = models.Manager.from_queryset(RecoveryStageQuerySet)
+
+
+class RecoveryStage(TranslatedContent):
     """One stage of the recovery timeline after a treatment ("Day 1", "Day 2", ...)."""
 
     title = models.CharField(
@@ -151,8 +184,10 @@ class RecoveryStage(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    history = HistoricalRecords(excluded_fields=["what_to_expect_html"])
-    objects = RecoveryStageQuerySet.as_manager()
+    # Typed by hand, as Category's.
+    objects: ClassVar["RecoveryStageManager"] = RecoveryStageManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["RecoveryStageManager"]
 
     class Meta:
         ordering = ["order", "id"]
@@ -162,10 +197,11 @@ class RecoveryStage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.what_to_expect_html = render_markdown(self.what_to_expect)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "what_to_expect" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "what_to_expect_html"}
+        render_translations(self, "what_to_expect", "what_to_expect_html", render_markdown)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = with_rendered_fields(
+                kwargs["update_fields"], "what_to_expect", "what_to_expect_html"
+            )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -173,8 +209,11 @@ class RecoveryStage(models.Model):
 
     @property
     def anchor(self) -> str:
-        """The stage's id on the aftercare page: "Days 3\N{EN DASH}4" is #recovery-days-3-4."""
-        return "recovery-" + slugify(re.sub(r"[\N{EN DASH}\N{EM DASH}]", "-", self.title))
+        """The stage's id on the aftercare page: "Days 3\N{EN DASH}4" is #recovery-days-3-4.
+
+        From the English title in every language, so a link keeps its place in both."""
+        title = text_in(self, "title", "en")
+        return "recovery-" + slugify(re.sub(r"[\N{EN DASH}\N{EM DASH}]", "-", title))
 
 
 HELP_PLACEHOLDERS_HELP = (
@@ -188,7 +227,10 @@ class HelpBlockQuerySet(models.QuerySet):
         return self.filter(published=True)
 
 
-class HelpBlock(models.Model):
+HelpBlockManager = models.Manager.from_queryset(HelpBlockQuerySet)
+
+
+class HelpBlock(TranslatedContent):
     """Advice written by staff and shown in full on the aftercare page under its own heading,
     e.g. "When to get help" at /aftercare/#when-to-get-help.
 
@@ -207,8 +249,10 @@ class HelpBlock(models.Model):
     order = models.PositiveIntegerField(default=0, help_text="Lower numbers come first.")
     published = models.BooleanField(default=True)
 
-    history = HistoricalRecords()
-    objects = HelpBlockQuerySet.as_manager()
+    # Typed by hand, as Category's.
+    objects: ClassVar["HelpBlockManager"] = HelpBlockManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["HelpBlockManager"]
 
     class Meta:
         ordering = ["order", "id"]
@@ -257,8 +301,19 @@ def split_terms(text: str) -> list[str]:
 
 class Synonym(models.Model):
     """Words or short phrases that the FAQ search treats as the same, e.g. Accutane and
-    isotretinoin: a search for one finds answers that use any of them."""
+    isotretinoin: a search for one finds answers that use any of them. Each group belongs to
+    the search in one language."""
 
+    class Language(models.TextChoices):
+        ENGLISH = "en", "English"
+        SPANISH = "es", "Spanish"
+
+    language = models.CharField(
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ENGLISH,
+        help_text="The search these words are for: the English pages' or the Spanish pages'.",
+    )
     terms = models.CharField(
         max_length=300,
         help_text="Two or more words or short phrases that mean the same to a patient, separated "
@@ -267,7 +322,7 @@ class Synonym(models.Model):
     )
 
     class Meta:
-        ordering = ["terms"]
+        ordering = ["language", "terms"]
         verbose_name = "search synonym group"
 
     def __str__(self) -> str:

@@ -39,19 +39,25 @@ def cache_records(caplog) -> list[logging.LogRecord]:
 
 
 def question_form_data(question: Question, **changes: str) -> dict[str, str]:
-    """What the admin's change form for a question posts."""
+    """What the admin's change form for a question posts (English and Spanish); answer=
+    changes the English."""
     data = {
         "category": str(question.category_id),
-        "question": question.question,
+        "question_en": question.question_en,
+        "question_es": question.question_es or "",
         "slug": question.slug,
-        "answer": question.answer,
+        "answer_en": question.answer_en,
+        "answer_es": question.answer_es or "",
         "order": str(question.order),
         "feature": question.feature,
         "_save": "Save",
-        **changes,
     }
+    for key, value in changes.items():
+        data[f"{key}_en" if key in {"question", "answer"} else key] = value
     if question.published:
         data["published"] = "on"
+    if question.spanish_awaiting_review:
+        data["spanish_awaiting_review"] = "on"
     return data
 
 

@@ -29,19 +29,38 @@ def editor_client(client, editor):
     return client
 
 
+def in_both_languages(obj, *fields: str) -> dict[str, str]:
+    """The English and Spanish of translated fields, as the admin's change form posts them
+    (`question_en`, `question_es`)."""
+    return {
+        f"{field}_{language}": getattr(obj, f"{field}_{language}") or ""
+        for field in fields
+        for language in ("en", "es")
+    }
+
+
+def english(**changes) -> dict[str, str]:
+    """New English for translated fields: answer="..." is posted as answer_en."""
+    return {f"{field}_en": value for field, value in changes.items()}
+
+
 def question_form_data(question: Question, **changes) -> dict[str, str]:
-    """Everything the admin's change form for a question posts."""
+    """Everything the admin's change form for a question posts; question= and answer= change
+    the English."""
     data = {
         "category": str(question.category_id),
-        "question": question.question,
+        **in_both_languages(question, "question", "answer"),
         "slug": question.slug,
-        "answer": question.answer,
         "order": str(question.order),
         "feature": question.feature,
         "_save": "Save",
     }
     if question.published:
         data["published"] = "on"
+    if question.spanish_awaiting_review:
+        data["spanish_awaiting_review"] = "on"
+    translated = {key: changes.pop(key) for key in ("question", "answer") if key in changes}
+    data.update(english(**translated))
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}
 
@@ -137,8 +156,8 @@ def test_editing_a_timeline_stage_updates_the_cached_aftercare_page(editor_clien
     response = editor_client.post(
         change_url(stage),
         {
-            "title": "Day 1 (treatment day)",
-            "what_to_expect": stage.what_to_expect,
+            **in_both_languages(stage, "title", "what_to_expect"),
+            **english(title="Day 1 (treatment day)"),
             "order": str(stage.order),
             "published": "on",
         },
@@ -201,9 +220,9 @@ def test_content_editor_can_add_and_delete_a_question(editor_client, client):
         reverse("admin:faq_question_add"),
         {
             "category": str(category.pk),
-            "question": "Can I have it while taking blood thinners?",
+            "question_en": "Can I have it while taking blood thinners?",
             "slug": "blood-thinners",
-            "answer": "Ask a clinician first.",
+            "answer_en": "Ask a clinician first.",
             "order": "99",
             "published": "on",
             "feature": "",
@@ -255,12 +274,13 @@ def _content_type_id(model) -> int:
 def test_edit_creates_history_entry_and_revert_restores_the_old_answer(editor_client, client):
     question = Question.objects.get(slug="when-will-i-see-results")
     original_answer = question.answer
-    assert question.history.count() == 1  # loaded from the seed by the migration
+    # Loaded from the seed by the migrations: the English, then the Spanish.
+    assert question.history.count() == 2
 
     editor_client.post(change_url(question), question_form_data(question, answer="Wrong answer."))
     question.refresh_from_db()
     assert question.answer == "Wrong answer."
-    assert question.history.count() == 2
+    assert question.history.count() == 3
     latest = question.history.first()
     assert latest.history_user.username == "editor"
     assert latest.answer == "Wrong answer."
@@ -268,7 +288,7 @@ def test_edit_creates_history_entry_and_revert_restores_the_old_answer(editor_cl
     history_page = editor_client.get(
         reverse("admin:faq_question_history", args=[question.pk])
     ).content.decode()
-    original = question.history.last()
+    original = question.history.all()[1]  # before the edit
     revert_url = reverse("admin:faq_question_simple_history", args=[question.pk, original.pk])
     assert revert_url in history_page
 
@@ -281,7 +301,7 @@ def test_edit_creates_history_entry_and_revert_restores_the_old_answer(editor_cl
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.answer == original_answer
-    assert question.history.count() == 3
+    assert question.history.count() == 4
 
     editor_client.logout()
     page = client.get(question.get_absolute_url()).content.decode()
@@ -293,9 +313,14 @@ def test_timeline_and_categories_keep_history_too(editor_client):
     stage = RecoveryStage.objects.get(title="Day 2")
     editor_client.post(
         change_url(stage),
-        {"title": "Day 2", "what_to_expect": "- Changed", "order": "20", "published": "on"},
+        {
+            **in_both_languages(stage, "title", "what_to_expect"),
+            **english(what_to_expect="- Changed"),
+            "order": "20",
+            "published": "on",
+        },
     )
-    assert stage.history.count() == 2
+    assert stage.history.count() == 3  # the seed's English, its Spanish, the edit
     assert (
         editor_client.get(reverse("admin:faq_recoverystage_history", args=[stage.pk])).status_code
         == 200
@@ -313,7 +338,8 @@ def test_timeline_and_categories_keep_history_too(editor_client):
 def test_content_editor_adds_a_synonym_and_the_search_uses_it(editor_client, client):
     assert "/faq/who-should-avoid-it/" not in client.get("/faq/", {"q": "zebra"}).content.decode()
     response = editor_client.post(
-        reverse("admin:faq_synonym_add"), {"terms": "zebra, keloid", "_save": "Save"}
+        reverse("admin:faq_synonym_add"),
+        {"language": "en", "terms": "zebra, keloid", "_save": "Save"},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert "/faq/who-should-avoid-it/" in client.get("/faq/", {"q": "zebra"}).content.decode()
@@ -321,7 +347,7 @@ def test_content_editor_adds_a_synonym_and_the_search_uses_it(editor_client, cli
 
 def test_a_synonym_of_one_word_is_refused_with_a_message(editor_client):
     response = editor_client.post(
-        reverse("admin:faq_synonym_add"), {"terms": "zebra", "_save": "Save"}
+        reverse("admin:faq_synonym_add"), {"language": "en", "terms": "zebra", "_save": "Save"}
     )
     assert response.status_code == 200
     assert "at least two words or phrases" in response.content.decode()
@@ -356,8 +382,8 @@ def test_editing_the_help_block_in_admin_shows_on_the_cached_aftercare_page(edit
     response = editor_client.post(
         change_url(block),
         {
-            "title": block.title,
-            "body": "If in doubt, call {phone}.",
+            **in_both_languages(block, "title", "body"),
+            **english(body="If in doubt, call {phone}."),
             "order": str(block.order),
             "published": "on",
             "_save": "Save",
@@ -368,7 +394,7 @@ def test_editing_the_help_block_in_admin_shows_on_the_cached_aftercare_page(edit
     content = client.get("/aftercare/").content.decode()
     assert "If in doubt, call " in content
     assert 'id="when-to-get-help"' in content
-    assert block.history.count() == 2
+    assert block.history.count() == 3  # the seed's English, its Spanish, the edit
 
 
 def test_the_help_blocks_anchor_cannot_be_changed_once_saved(editor_client):
@@ -376,9 +402,9 @@ def test_the_help_blocks_anchor_cannot_be_changed_once_saved(editor_client):
     editor_client.post(
         change_url(block),
         {
-            "title": "Getting help",
+            **in_both_languages(block, "title", "body"),
+            **english(title="Getting help"),
             "anchor": "getting-help",
-            "body": block.body,
             "order": str(block.order),
             "published": "on",
             "_save": "Save",

@@ -805,10 +805,13 @@ def test_the_cache_keeps_each_language_apart_and_an_edit_shows_in_both(client):
         assert '<html lang="en">' in Client().get("/faq/").content.decode()
 
     question = Question.objects.get(slug="how-many-treatments")
-    question.question = "How many sessions, really?"
+    question.question_es = "¿Cuántas sesiones, de verdad?"
+    question.save()
+    assert "¿Cuántas sesiones, de verdad?" in Client().get("/es/faq/").content.decode()
+    question.question_en = "How many sessions, really?"
     question.save()
     assert "How many sessions, really?" in Client().get("/faq/").content.decode()
-    assert "How many sessions, really?" in Client().get("/es/faq/").content.decode()
+    assert "¿Cuántas sesiones, de verdad?" in Client().get("/es/faq/").content.decode()
 
 
 def test_a_page_stored_in_the_other_language_is_never_served(client):

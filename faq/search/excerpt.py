@@ -14,8 +14,8 @@ if TYPE_CHECKING:
     from faq.search.query import Concept
 
 
-def _marked(text: str, concepts: list[Concept]) -> list[Slot]:
-    slots = slots_of(text)
+def _marked(text: str, concepts: list[Concept], language: str) -> list[Slot]:
+    slots = slots_of(text, language)
     marked: dict[int, Slot] = {}
     for concept in concepts:
         for term in concept.terms:
@@ -24,14 +24,16 @@ def _marked(text: str, concepts: list[Concept]) -> list[Slot]:
     return sorted(marked.values(), key=lambda slot: slot.start)
 
 
-def highlight(text: str, concepts: list[Concept]) -> SafeString:
+def highlight(text: str, concepts: list[Concept], language: str = "en") -> SafeString:
     """`text`, escaped, with every word of the query (or its synonyms) in <mark>."""
-    return _render(text, 0, len(text), _marked(text, concepts))
+    return _render(text, 0, len(text), _marked(text, concepts, language))
 
 
-def excerpt(text: str, concepts: list[Concept], length: int = EXCERPT_LENGTH) -> SafeString:
+def excerpt(
+    text: str, concepts: list[Concept], length: int = EXCERPT_LENGTH, language: str = "en"
+) -> SafeString:
     """About `length` characters of `text` around the first matched word, words in <mark>."""
-    marked = _marked(text, concepts)
+    marked = _marked(text, concepts, language)
     if len(text) <= length:
         return _render(text, 0, len(text), marked)
     start = 0

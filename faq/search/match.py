@@ -1,4 +1,9 @@
-"""Finding and ranking hits: in PostgreSQL's full-text search, or here in Python on SQLite."""
+"""Finding and ranking hits: in PostgreSQL's full-text search, or here in Python on SQLite.
+
+A search is in the language of the page: over the Spanish text on a Spanish page (or the
+English of an item not yet translated, which is what that page shows), with the Spanish
+stemmer and synonyms; over the English text on an English page, as before.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,21 @@ from functools import reduce
 from operator import or_
 
 from django.db import connection
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, TextField, Value, When
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce, NullIf
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
+from faq.languages import DEFAULT_LANGUAGE, active_language, localized, shown_language
 from faq.models import Question, RecoveryStage
 from faq.search.excerpt import excerpt, highlight
 from faq.search.query import Concept, Term, parse_query, synonym_terms
 from faq.search.words import BODY_WEIGHT, TITLE_WEIGHT, clean_query, slots_of
+
+# PostgreSQL's text search configuration for each language (Spanish: faq migration 0007).
+SEARCH_CONFIGS = {"en": "english", "es": "spanish_unaccent"}
 
 
 @dataclass
@@ -34,6 +45,17 @@ class Hit:
     rank: float = 0.0
     title_html: SafeString = field(default_factory=SafeString)
     excerpt_html: SafeString = field(default_factory=SafeString)
+    # The language of the title, context and text where it is not the page's (an item without
+    # its translation shows its English): "" otherwise.
+    title_lang: str = ""
+    context_lang: str = ""
+    text_lang: str = ""
+
+
+def _other_language(obj: object, field: str) -> str:
+    language = active_language()
+    shown = shown_language(obj, field, language)
+    return "" if shown == language else shown
 
 
 def _question_hit(question: Question) -> Hit:
@@ -44,17 +66,22 @@ def _question_hit(question: Question) -> Hit:
         context=question.category.title,
         text=plain_text(question.answer_html),
         order=(0, question.category.order, question.category_id, question.order, question.pk),
+        title_lang=_other_language(question, "question"),
+        context_lang=_other_language(question.category, "title"),
+        text_lang=_other_language(question, "answer"),
     )
 
 
 def _stage_hit(stage: RecoveryStage) -> Hit:
     return Hit(
         kind="stage",
-        title=f"Recovery timeline: {stage.title}",
+        title=gettext("Recovery timeline: %(stage)s") % {"stage": stage.title},
         url=stage.get_absolute_url(),
-        context="Aftercare and recovery",
+        context=gettext("Aftercare and recovery"),
         text=plain_text(stage.what_to_expect_html),
         order=(1, stage.order, stage.pk),
+        title_lang=_other_language(stage, "title"),
+        text_lang=_other_language(stage, "what_to_expect"),
     )
 
 
@@ -66,30 +93,35 @@ def plain_text(answer_html: str) -> str:
     return re.sub(r"([.:;!?]) ?;", r"\1", text).rstrip(";")
 
 
-def search(text: str) -> tuple[list[Concept], list[Hit]]:
-    """The concepts of the query and the hits, best first. Three queries to the database."""
-    concepts = parse_query(clean_query(text), synonym_terms())
+def search(text: str, language: str | None = None) -> tuple[list[Concept], list[Hit]]:
+    """The concepts of the query and the hits, best first, in `language` (by default the
+    active one: Spanish on Spanish pages, else English). Three queries to the database."""
+    language = language or active_language()
+    concepts = parse_query(clean_query(text), synonym_terms(language), language)
     if not concepts:
         return concepts, []
     if connection.vendor == "postgresql":
-        hits = _search_postgresql(concepts)
+        hits = _search_postgresql(concepts, language)
     else:
-        hits = _search_python(concepts)
+        hits = _search_python(concepts, language)
     hits.sort(key=lambda hit: (-hit.matched, -round(hit.rank, 6), hit.order))
     for hit in hits:
-        hit.title_html = highlight(hit.title, concepts)
-        hit.excerpt_html = excerpt(hit.text, concepts)
+        hit.title_html = highlight(hit.title, concepts, language)
+        hit.excerpt_html = excerpt(hit.text, concepts, language=language)
     return concepts, hits
 
 
-def _search_python(concepts: list[Concept]) -> list[Hit]:
+def _search_python(concepts: list[Concept], language: str) -> list[Hit]:
     questions = Question.objects.published().select_related("category")
     documents = [(_question_hit(q), q.question) for q in questions] + [
         (_stage_hit(stage), stage.title) for stage in RecoveryStage.objects.published()
     ]
     hits = []
     for hit, title in documents:
-        fields = [(TITLE_WEIGHT, slots_of(title)), (BODY_WEIGHT, slots_of(hit.text))]
+        fields = [
+            (TITLE_WEIGHT, slots_of(title, language)),
+            (BODY_WEIGHT, slots_of(hit.text, language)),
+        ]
         matched = 0
         rank = 0.0
         for concept in concepts:
@@ -111,19 +143,34 @@ def _search_python(concepts: list[Concept]) -> list[Hit]:
     return hits
 
 
-def _search_postgresql(concepts: list[Concept]) -> list[Hit]:
+def _shown_text(field: str, language: str):
+    """The column `field` as the page shows it: the language's text, or the English where it
+    has none."""
+    if language == DEFAULT_LANGUAGE:
+        return F(localized(field, language))
+    # The columns' classes differ by language (django-modeltranslation): the type is stated.
+    return Coalesce(
+        NullIf(F(localized(field, language)), Value(""), output_field=TextField()),
+        F(localized(field, DEFAULT_LANGUAGE)),
+        output_field=TextField(),
+    )
+
+
+def _search_postgresql(concepts: list[Concept], language: str) -> list[Hit]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    config = SEARCH_CONFIGS[language]
 
     def query(term: Term) -> SearchQuery:
         kind = "phrase" if len(term.stems) > 1 else "plain"
-        return SearchQuery(term.text, config="english", search_type=kind)
+        return SearchQuery(term.text, config=config, search_type=kind)
 
     concept_queries = [reduce(or_, map(query, concept.terms)) for concept in concepts]
     any_concept = reduce(or_, concept_queries)
 
     def ranked(queryset, title: str, body: str):
-        vector = SearchVector(title, weight="A", config="english") + SearchVector(
-            body, weight="B", config="english"
+        vector = SearchVector(_shown_text(title, language), weight="A", config=config) + (
+            SearchVector(_shown_text(body, language), weight="B", config=config)
         )
         # One 0/1 per concept, added up in SQL (Case + Case is a CombinedExpression).
         per_concept: list[Combinable] = [

@@ -459,7 +459,7 @@ def test_content_editor_edits_reorders_and_unpublishes_questions(page, new_conte
     # Edit an answer.
     row(page, first.question).get_by_role("link", name=first.question, exact=True).click()
     page.wait_for_url(f"**/admin/faq/question/{first.pk}/change/")
-    answer = page.locator('textarea[name="answer"]')
+    answer = page.locator('textarea[name="answer_en"]')  # the English; answer_es is below it
     answer.fill(answer.input_value() + "\n\nAsk us about evening appointments.")
     submit(page, "Save")
     assert page.locator(".messagelist .success").is_visible()
@@ -486,9 +486,8 @@ def test_content_editor_edits_reorders_and_unpublishes_questions(page, new_conte
 
     # The admin's own scripts run under the site's CSP: the slug fills itself in as one types.
     page.goto("/admin/faq/question/add/")
-    page.locator('textarea[name="question"], input[name="question"]').first.press_sequentially(
-        "Can I wear sunscreen afterwards"
-    )
+    english_question = page.locator('textarea[name="question_en"], input[name="question_en"]')
+    english_question.first.press_sequentially("Can I wear sunscreen afterwards")
     assert page.locator('input[name="slug"]').input_value() == "can-i-wear-sunscreen-afterwards"
     page.goto(f"/admin/faq/question/{first.pk}/history/")
     history = page.locator("#content").inner_text()
