@@ -24,6 +24,7 @@ from post_office.models import STATUS, Email
 from bookings.emails import message_language, queue_email
 from bookings.models import Appointment, BookingRequest, Message, RecheckSubmission
 from clinic.selectors import clinic_details
+from patients.treatments import treatment_times
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
 from screener.session import answers_from_dict, answers_to_dict
 
@@ -494,8 +495,7 @@ class FollowUp:
 
 
 def course_completed(booking: BookingRequest, course: CoursePlan) -> bool:
-    treated = BookingRequest.objects.filter(patient_id=booking.patient_id, status=Status.TREATED)
-    return treated.count() >= course.sessions_min
+    return len(treatment_times(booking.patient_id)) >= course.sessions_min
 
 
 def next_session_window(treated_on: date, course: CoursePlan) -> tuple[date, date]:
@@ -536,6 +536,10 @@ def treatment_record(*, booking: BookingRequest) -> list[Message]:
     now = timezone.now()
     today = timezone.localdate(now)
     treated_on = timezone.localdate(booking.appointment_at) if booking.appointment_at else today
+    # The window counts from the last treatment recorded, which may be a later session.
+    times = treatment_times(booking.patient_id)
+    if times:
+        treated_on = max(treated_on, timezone.localdate(times[-1]))
     course = recommended_course(answers_from_dict(booking.answers))
     opens, closes = next_session_window(treated_on, course)
     context = appointment_context(

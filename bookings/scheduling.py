@@ -109,20 +109,26 @@ def patient_appointment_errors(booking, appointment_at: datetime, *, email: str 
     rule counts them: the request page's and the calendar's rules. `email`: an address the
     front desk is changing the request to, whose patient's sessions count instead."""
     from bookings.models import BookingRequest
+    from patients.models import Patient
+    from patients.treatments import treatment_times
 
+    patient_id = booking.patient_id
     if email and email.strip().lower() != booking.email.strip().lower():
-        sessions = BookingRequest.objects.filter(patient__email__iexact=email.strip())
-    else:
-        sessions = BookingRequest.objects.filter(patient_id=booking.patient_id)
-    sessions = sessions.filter(appointment_at__isnull=False).exclude(pk=booking.pk)
-
-    def times(status: str):
-        return sessions.filter(status=status).values_list("appointment_at", flat=True)
-
+        other = Patient.objects.filter(email__iexact=email.strip()).first()
+        patient_id = other.pk if other else None
+    booked = (
+        BookingRequest.objects.filter(
+            patient_id=patient_id,
+            status=BookingRequest.Status.SCHEDULED,
+            appointment_at__isnull=False,
+        )
+        .exclude(pk=booking.pk)
+        .values_list("appointment_at", flat=True)
+    )
     return appointment_errors(
         appointment_at=appointment_at,
         now=timezone.now(),
         earliest=booking.earliest_booking_date,
-        treated_at=times(BookingRequest.Status.TREATED),
-        booked_at=times(BookingRequest.Status.SCHEDULED),
+        treated_at=treatment_times(patient_id, excluding_booking=booking.pk) if patient_id else [],
+        booked_at=[moment for moment in booked if moment is not None],
     )

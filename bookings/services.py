@@ -32,6 +32,7 @@ from bookings.models import (
 )
 from bookings.stop import address_hash
 from clinic.ratelimit import take_turn
+from patients.models import Patient, TreatmentRecord, TreatmentRecordView
 from patients.services import patient_for_email, patients_left_empty_delete
 from screener.eligibility import Answers, Reason, Result
 from screener.models import Screening
@@ -211,6 +212,10 @@ def patient_data_erase(*, email: str, by: User | None) -> ErasureRecord:
         requests, screenings = booking_requests_delete(
             requests=BookingRequest.objects.filter(pk__in=ids)
         )
+        # Medical records go on erasure too (the purge keeps them for their period).
+        erased = Patient.objects.filter(email__iexact=address)
+        TreatmentRecordView.objects.filter(patient__in=erased).delete()
+        TreatmentRecord.objects.filter(patient__in=erased).delete()
         patients_left_empty_delete()
         # Files are not rolled back with the database: delete them once this has committed.
         transaction.on_commit(orphaned_attachments_delete)

@@ -12,7 +12,9 @@ def may_see_health_answers(request: HttpRequest) -> bool:
 
 # Fields that hold health answers, by name, wherever a lookup reaches them (a request's own
 # answers, or through a relation such as booking__answers): Django's admin would filter on any.
-HEALTH_LOOKUP_FIELDS = frozenset({"answers", "recheck_submissions"})
+HEALTH_LOOKUP_FIELDS = frozenset(
+    {"answers", "recheck_submissions", "treatment_record", "treatment_records"}
+)
 
 
 def is_health_lookup(lookup: str) -> bool:

@@ -4,6 +4,11 @@ Their booking requests (with the screenings and appointments), consent and treat
 belong to it. Erasure deletes the patient with everything that belongs to it.
 """
 
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -34,3 +39,257 @@ class Patient(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:patients_patient_change", args=[self.pk])
+
+
+# --- Treatment records ----------------------------------------------------------------------
+# What a clinician did at a session (SPEC "Treatment record"). Medical records: kept for the
+# medical-records period (MEDICAL_RECORDS_RETENTION_YEARS) whatever happens to the booking
+# request and appointment, which the purge may delete first; `medical_record` tells retention.
+
+# The places a needle depth is given for, grouped by the screener's areas (one area a session;
+# face and neck count as one there, while depths differ across the face).
+AREA_CHOICES = {
+    "Face and neck": {
+        "forehead": "Forehead",
+        "around_eyes": "Around the eyes",
+        "nose": "Nose",
+        "cheeks": "Cheeks",
+        "around_mouth": "Around the mouth",
+        "chin_jawline": "Chin and jawline",
+        "whole_face": "Whole face",
+        "neck": "Neck",
+    },
+    "Décolletage": {"decolletage": "Décolletage"},
+    "Hands": {"hands": "Hands"},
+    "Stretch marks": {"stretch_marks": "Stretch marks (say where in the notes)"},
+}
+AREA_LABELS = {value: label for group in AREA_CHOICES.values() for value, label in group.items()}
+DEPTH_MIN, DEPTH_MAX = Decimal("0.1"), Decimal("3.0")
+DEPTH_MESSAGE = "Enter a needle depth from 0.1 to 3.0 mm."
+PASSES_MIN, PASSES_MAX = 1, 10
+PASSES_MESSAGE = "Enter the number of passes, from 1 to 10."
+
+
+class RecordLocked(Exception):
+    """A change to a treatment record after its edit window: only an addendum may be added."""
+
+
+class SkinReaction(models.TextChoices):
+    NONE = "none", "None"
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    MARKED = "marked", "Marked"
+
+
+class TreatmentRecordQuerySet(models.QuerySet):
+    def of_patient(self, patient: Patient) -> "TreatmentRecordQuerySet":
+        """The patient's records, newest first, each with its areas and addenda (3 queries)."""
+        return (
+            self.filter(patient=patient)
+            .order_by("-treated_at", "-pk")
+            .prefetch_related("areas", "addenda")
+        )
+
+
+class TreatmentRecord(models.Model):
+    """One session: areas and needle depths, device, passes, products, the skin's reaction.
+
+    Correctable for EDIT_WINDOW (24 elapsed hours, whatever the wall clock does on a DST
+    day) after it was made; after that it never changes, and corrections are addenda.
+    """
+
+    medical_record = True
+    EDIT_WINDOW = timedelta(hours=24)
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="treatment_records")
+    # The appointment may be purged with its request long before the record may go.
+    appointment = models.OneToOneField(
+        "bookings.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="treatment_record",
+    )
+    treated_at = models.DateTimeField("treated at", db_index=True)
+    practitioner = models.ForeignKey(
+        "bookings.Practitioner",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="treatment_records",
+        verbose_name="treated by",
+    )
+    # The name as it was, should the practitioner's row ever go.
+    practitioner_name = models.CharField("treated by", max_length=100, editable=False)
+    device = models.CharField(max_length=100, help_text="Make and model, cartridge if relevant.")
+    passes = models.PositiveSmallIntegerField(
+        validators=[
+            MinValueValidator(PASSES_MIN, PASSES_MESSAGE),
+            MaxValueValidator(PASSES_MAX, PASSES_MESSAGE),
+        ],
+        help_text="Passes over each area, 1 to 10.",
+    )
+    products = models.TextField(
+        "products applied", max_length=1000, blank=True, help_text="Serums, numbing cream, masks."
+    )
+    skin_reaction = models.CharField("skin reaction", max_length=10, choices=SkinReaction.choices)
+    notes = models.TextField(max_length=4000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    created_by_name = models.CharField("recorded by", max_length=150, editable=False)
+    created_at = models.DateTimeField("recorded at", default=timezone.now, editable=False)
+    updated_at = models.DateTimeField("last corrected at", auto_now=True)
+
+    objects = TreatmentRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-treated_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(passes__gte=PASSES_MIN, passes__lte=PASSES_MAX),
+                name="treatment_passes_1_to_10",
+                violation_error_message=PASSES_MESSAGE,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(skin_reaction__in=SkinReaction.values),
+                name="treatment_skin_reaction_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        when = timezone.localdate(self.treated_at) if self.treated_at else None
+        return f"Treatment record #{self.pk}" + (f", {when:%Y-%m-%d}" if when else "")
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding and not self.is_editable():
+            raise RecordLocked(f"{self} can no longer be changed: add an addendum.")
+        if self.practitioner is not None:
+            self.practitioner_name = self.practitioner.name
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:patients_treatmentrecord_change", args=[self.pk])
+
+    @property
+    def treated_on(self) -> date:
+        """The clinic's calendar day of the session (TIME_ZONE), as the 28-day rule counts."""
+        return timezone.localdate(self.treated_at)
+
+    @property
+    def editable_until(self) -> datetime:
+        return self.created_at + self.EDIT_WINDOW
+
+    def is_editable(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) < self.editable_until
+
+
+class TreatmentArea(models.Model):
+    """One area treated at the session, with its needle depth."""
+
+    medical_record = True
+
+    record = models.ForeignKey(TreatmentRecord, on_delete=models.CASCADE, related_name="areas")
+    area = models.CharField(max_length=20, choices=AREA_CHOICES)
+    depth_mm = models.DecimalField(
+        "needle depth (mm)",
+        max_digits=3,
+        decimal_places=1,
+        validators=[
+            MinValueValidator(DEPTH_MIN, DEPTH_MESSAGE),
+            MaxValueValidator(DEPTH_MAX, DEPTH_MESSAGE),
+        ],
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "area treated"
+        verbose_name_plural = "areas treated"
+        constraints = [
+            models.UniqueConstraint(fields=["record", "area"], name="one_depth_per_area"),
+            models.CheckConstraint(
+                condition=models.Q(depth_mm__gte=DEPTH_MIN, depth_mm__lte=DEPTH_MAX),
+                name="treatment_depth_0_1_to_3_mm",
+                violation_error_message=DEPTH_MESSAGE,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()} {self.depth_mm} mm"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.record.is_editable():
+            raise RecordLocked(f"{self.record} can no longer be changed: add an addendum.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not self.record.is_editable():
+            raise RecordLocked(f"{self.record} can no longer be changed: add an addendum.")
+        return super().delete(*args, **kwargs)
+
+
+class TreatmentAddendum(models.Model):
+    """A later note on a record (who, when, what). Added, never changed."""
+
+    medical_record = True
+
+    record = models.ForeignKey(TreatmentRecord, on_delete=models.CASCADE, related_name="addenda")
+    text = models.TextField("addendum", max_length=4000)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    added_by_name = models.CharField("added by", max_length=150, editable=False)
+    added_at = models.DateTimeField("added at", default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = "addendum"
+        verbose_name_plural = "addenda"
+
+    def __str__(self) -> str:
+        return f"Addendum #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise RecordLocked(f"{self} is kept as written: add another addendum.")
+        super().save(*args, **kwargs)
+
+
+class TreatmentRecordView(models.Model):
+    """One look at a treatment record in the admin: who, which record and patient, when, where.
+
+    Not a medical record itself; it names no area, depth or note.
+    """
+
+    class Where(models.TextChoices):
+        RECORD = "record", "The record's page"
+        REQUEST = "request", "Last session, on a booking request's page"
+        NEW_RECORD = "new_record", "Last session, on a new record's page"
+
+    record = models.ForeignKey(
+        TreatmentRecord, on_delete=models.SET_NULL, null=True, related_name="views"
+    )
+    record_number = models.PositiveIntegerField("record")
+    patient = models.ForeignKey(Patient, on_delete=models.SET_NULL, null=True, related_name="+")
+    viewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    where = models.CharField(max_length=20, choices=Where.choices)
+
+    class Meta:
+        ordering = ["-viewed_at", "-id"]
+        verbose_name = "view of a treatment record"
+        verbose_name_plural = "views of treatment records"
+        default_permissions = ("view",)  # a record nobody may add, change or delete
+
+    def __str__(self) -> str:
+        return f"{self.username} viewed treatment record #{self.record_number}"

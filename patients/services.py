@@ -28,5 +28,7 @@ def patient_for_email(*, email: str, full_name: str, phone: str = "") -> Patient
 def patients_left_empty_delete() -> int:
     """Delete the patients nothing belongs to any more (their last request purged or erased):
     a name, an address and a phone number kept for nothing."""
-    deleted, _ = Patient.objects.filter(booking_requests__isnull=True).delete()
+    deleted, _ = Patient.objects.filter(
+        booking_requests__isnull=True, treatment_records__isnull=True
+    ).delete()
     return deleted

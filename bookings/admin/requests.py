@@ -9,7 +9,8 @@ from typing import cast
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 
 from bookings.admin.base import URL_NAME, staff_user
@@ -26,10 +27,13 @@ from bookings.admin.inlines import ContactLogInline, MessageInline
 from bookings.admin.phone import PhoneBookingMixin
 from bookings.appointments import booking_staff_change_apply, recheck_reviewed, unreviewed_changes
 from bookings.exports import csv_response
-from bookings.models import BookingRequest, ContactLogEntry, HealthAnswersView
+from bookings.models import Appointment, BookingRequest, ContactLogEntry, HealthAnswersView
 from bookings.services import booking_requests_set_status
 from bookings.worklist import failing_email, reply_days
 from clinic.admin_health import HealthLookupsRefused, may_see_health_answers
+from patients.admin.treatment import record_viewed, session_summary
+from patients.models import TreatmentRecordView
+from patients.treatments import last_record
 
 # The patient's own entries: staff read them, never change them.
 PATIENT_FIELDS = ("full_name", "email", "phone", "preferred_date", "preferred_time", "notes")
@@ -80,6 +84,7 @@ class BookingRequestAdmin(
         "earliest_booking_date",
         "answers_table",
         "recheck_table",
+        "last_session",
         "consent_given_at",
         "consent_text_version",
     )
@@ -94,6 +99,13 @@ class BookingRequestAdmin(
             patient = (*patient, "taken_by_phone", "taken_by")
         fieldsets: list = [
             (None, {"fields": ("reference", "created_at", "status")}),
+        ]
+        if obj is not None and may_see_health_answers(request):
+            # What a clinician opening the next appointment needs first.
+            fieldsets.append(
+                ("Last treatment (for the clinical team)", {"fields": ("last_session",)})
+            )
+        fieldsets += [
             ("Patient (as the patient gave it: read-only)", {"fields": patient}),
         ]
         # The checklist appears only for the requests it concerns.
@@ -135,13 +147,27 @@ class BookingRequestAdmin(
         fields = super().get_readonly_fields(request, obj)
         if may_see_health_answers(request):
             return fields
-        return tuple(name for name in fields if name not in {"answers_table", "recheck_table"})
+        clinical = {"answers_table", "recheck_table", "last_session"}
+        return tuple(name for name in fields if name not in clinical)
+
+    @admin.display(description="Last session")
+    def last_session(self, obj: BookingRequest) -> str:
+        """The patient's last recorded session, and the way to record this one."""
+        appointment = obj.appointments.filter(status=Appointment.Status.TREATED).first()
+        link = ""
+        if appointment is not None and not hasattr(appointment, "treatment_record"):
+            url = reverse("admin:patients_treatmentrecord_add") + f"?appointment={appointment.pk}"
+            link = format_html('<p><a href="{}">Record this session</a></p>', url)
+        return format_html("{}{}", session_summary(last_record(obj.patient_id)), link)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         # A page that was shown (not a redirect after saving) showed the answers: record it.
         if response.status_code == 200 and may_see_health_answers(request):
             booking = self.get_object(request, object_id)
+            shown = last_record(booking.patient_id) if booking is not None else None
+            if shown is not None:
+                record_viewed(request, shown, TreatmentRecordView.Where.REQUEST)
             if booking is not None:
                 HealthAnswersView.objects.create(
                     booking=booking,
