@@ -27,6 +27,8 @@ def patient_for_email(*, email: str, full_name: str, phone: str = "") -> Patient
 
 def patients_left_empty_delete() -> int:
     """Delete the patients nothing belongs to any more (their last request purged or erased):
-    a name, an address and a phone number kept for nothing."""
-    deleted, _ = Patient.objects.filter(booking_requests__isnull=True).delete()
+    a name, an address and a phone number kept for nothing. A patient who signed a consent
+    stays: it is a medical record, kept for its own period (and protected from deletion)."""
+    empty = Patient.objects.filter(booking_requests__isnull=True, consent_signatures__isnull=True)
+    deleted, _ = empty.delete()
     return deleted

@@ -29,6 +29,7 @@ from bookings.exports import csv_response
 from bookings.models import BookingRequest, ContactLogEntry, HealthAnswersView
 from bookings.services import booking_requests_set_status
 from bookings.worklist import failing_email, reply_days
+from patients.admin.consent import consent_status_html
 from clinic.admin_health import HealthLookupsRefused, may_see_health_answers
 
 # The patient's own entries: staff read them, never change them.
@@ -81,6 +82,7 @@ class BookingRequestAdmin(
         "recheck_table",
         "consent_given_at",
         "consent_text_version",
+        "informed_consent",
     )
 
     class Media:
@@ -97,7 +99,7 @@ class BookingRequestAdmin(
         # The checklist appears only for the requests it concerns.
         if obj is not None and obj.needs_antiviral_prophylaxis:
             fieldsets.append(("Before scheduling", {"fields": ("antiviral_prophylaxis_arranged",)}))
-        appointment: tuple[str, ...] = ("appointment_at", "needs_attention")
+        appointment: tuple[str, ...] = ("appointment_at", "needs_attention", "informed_consent")
         if obj is not None and may_see_health_answers(request) and unreviewed_changes(obj).exists():
             appointment = (*appointment, "recheck_reviewed")
         fieldsets.append(("Appointment", {"fields": appointment}))
@@ -122,6 +124,11 @@ class BookingRequestAdmin(
             ("Consent", {"fields": ("consent_given_at", "consent_text_version")}),
         ]
         return fieldsets
+
+    @admin.display(description="Consent to treatment")
+    def informed_consent(self, obj: BookingRequest) -> str:
+        # Signed or not, for every role (patients.admin.consent); the record is clinicians'.
+        return consent_status_html(obj)
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         # A subclass of self.form (modelform_factory), so it has the form's attribute.
