@@ -445,11 +445,14 @@ def test_a_new_version_puts_the_link_back_in_the_waiting_reminders(client, time_
     assert "/stop/" in reminder.message  # still the reminder, stop link and all
 
 
-def test_the_confirmation_of_the_appointment_links_to_consent_while_unsigned():
-    scheduled()
+def test_a_confirmation_within_48_hours_asks_for_the_consent_as_the_reminder_would():
+    """Set within the re-check window, the confirmation is the only e-mail before the day."""
+    scheduled(at(2026, 3, 20))
+    scheduled(at(2026, 3, 3, 15), email="ann@example.com", full_name="Ann Other")
     send_due()
-    (confirmation,) = sent_with("Your appointment")
-    assert len(links_in(confirmation, "/consent/")) == 1
+    confirmations = {m.to[0]: m for m in sent_with("Your appointment")}
+    assert links_in(confirmations["jane@example.com"], "/consent/") == []  # the reminder will
+    assert len(links_in(confirmations["ann@example.com"], "/consent/")) == 1
 
 
 # --- 24 hours before ------------------------------------------------------------------------
