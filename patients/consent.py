@@ -225,9 +225,7 @@ def consent_version_publish(*, version: ConsentVersion) -> ConsentVersion:
     if version.is_published:
         raise ValueError("This version is already published.")
     if current is not None and current.number > version.number:
-        raise ValueError(
-            f"Version {current.number}, newer than this draft, is already published."
-        )
+        raise ValueError(f"Version {current.number}, newer than this draft, is already published.")
     with transaction.atomic():
         version.published_at = timezone.now()
         # Its text_html was rendered when the draft was last saved; from now on save() refuses.

@@ -1,12 +1,14 @@
 """The consent forms: the patient's online signature, and the paper one staff record."""
 
+from typing import cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from patients.models import ConsentSignature, ConsentVersion, Patient
+from patients.models import ConsentSignature, ConsentVersion
 
 NAME_MIN_LENGTH = 2
 NAME_MAX_LENGTH = ConsentSignature._meta.get_field("signed_name").max_length
@@ -15,9 +17,7 @@ SIGNATURE_REQUIRED = _("Type your full name to sign the consent form")
 SIGNATURE_TOO_SHORT = _("Type your full name, at least 2 letters, to sign the consent form")
 SIGNATURE_TOO_LONG = _("Your name must be 200 characters or fewer")
 SIGNATURE_INVALID = _("Type your name using letters, spaces and punctuation only")
-AGREE_REQUIRED = _(
-    "Tick the box to say you have read the consent form and agree to the treatment"
-)
+AGREE_REQUIRED = _("Tick the box to say you have read the consent form and agree to the treatment")
 TEXT_CHANGED = _(
     "The consent form was updated while you were reading it. Please read the form below "
     "again, then sign it"
@@ -74,7 +74,7 @@ class ConsentForm(forms.Form):
     def clean_signature(self) -> str:
         return clean_signed_name(self.cleaned_data["signature"])
 
-    def clean(self) -> dict:
+    def clean(self) -> dict | None:
         cleaned = super().clean()
         if self.data.get("shown") != self.text_sha256:
             self.add_error(None, forms.ValidationError(TEXT_CHANGED, code="text_changed"))
@@ -114,9 +114,9 @@ class PaperConsentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["version"].queryset = ConsentVersion.objects.published()
-        self.fields["version"].initial = ConsentVersion.objects.current()
-        self.fields["patient"].queryset = Patient.objects.all()
+        version = cast(forms.ModelChoiceField, self.fields["version"])
+        version.queryset = ConsentVersion.objects.published()
+        version.initial = ConsentVersion.objects.current()
         self.fields["patient"].error_messages["required"] = (
             "Open this page from the patient's booking request (“Record paper consent”)."
         )

@@ -151,9 +151,7 @@ class ConsentSignature(models.Model):
     patient = models.ForeignKey(
         Patient, on_delete=models.PROTECT, related_name="consent_signatures"
     )
-    version = models.ForeignKey(
-        ConsentVersion, on_delete=models.PROTECT, related_name="signatures"
-    )
+    version = models.ForeignKey(ConsentVersion, on_delete=models.PROTECT, related_name="signatures")
     # The text as shown (HTML), and its SHA-256: the printable copy is made from these.
     text_html = models.TextField("Text signed")
     text_sha256 = models.CharField("SHA-256 of the text signed", max_length=64)

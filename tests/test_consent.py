@@ -9,7 +9,7 @@ import io
 import json
 import logging
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -65,9 +65,11 @@ def at(year, month, day, hour=10, minute=0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=NY)
 
 
-def scheduled(when: datetime = at(2026, 3, 20), **details) -> BookingRequest:
-    """A request scheduled by the front desk (the diary places it)."""
-    return appointment_schedule(booking=make_booking(**details), appointment_at=when)
+def scheduled(when: datetime | None = None, **details) -> BookingRequest:
+    """A request scheduled by the front desk (the diary places it), by default on March 20."""
+    return appointment_schedule(
+        booking=make_booking(**details), appointment_at=when or at(2026, 3, 20)
+    )
 
 
 def consent_url(booking: BookingRequest, page: str = "") -> str:
@@ -535,7 +537,9 @@ RECHECK_NO = {
 
 def _codenames(group: str) -> set[str]:
     permissions = Group.objects.get(name=group).permissions
-    return set(permissions.filter(content_type__app_label="patients").values_list("codename", flat=True))
+    return set(
+        permissions.filter(content_type__app_label="patients").values_list("codename", flat=True)
+    )
 
 
 def test_only_clinicians_keep_versions_and_read_signatures():
@@ -547,9 +551,9 @@ def test_only_clinicians_keep_versions_and_read_signatures():
         "view_consentsignature",
         "add_consentsignature",
     }
-    assert _codenames("Front desk") & {
-        c for c in _codenames("Clinicians") if "consent" in c
-    } == {"add_consentsignature"}
+    assert _codenames("Front desk") & {c for c in _codenames("Clinicians") if "consent" in c} == {
+        "add_consentsignature"
+    }
     assert not _codenames("Content editors")
 
 
@@ -628,7 +632,10 @@ def test_clinicians_read_the_record_and_nobody_changes_or_deletes_it(
     assert clinician.get(f"{SIGNATURES}?q=Jane").status_code == 200
     assert clinician.get(f"{SIGNATURES}{signature.pk}/history/").status_code == 200
     for staff in (clinician, admin_client):
-        assert staff.post(f"{SIGNATURES}{signature.pk}/change/", {"signed_name": "X"}).status_code == 403
+        assert (
+            staff.post(f"{SIGNATURES}{signature.pk}/change/", {"signed_name": "X"}).status_code
+            == 403
+        )
         assert staff.post(f"{SIGNATURES}{signature.pk}/delete/", {"post": "yes"}).status_code == 403
         assert staff.get(f"{SIGNATURES}add/").status_code == 403
     signature.refresh_from_db()
@@ -724,7 +731,12 @@ def test_a_paper_consent_form_with_errors_says_so_and_saves_nothing(front_desk):
     booking = scheduled()
     response = front_desk.post(
         paper_url(booking),
-        {"patient": booking.patient_id, "version": "", "signed_name": " ", "signed_on": "2026-03-09"},
+        {
+            "patient": booking.patient_id,
+            "version": "",
+            "signed_name": " ",
+            "signed_on": "2026-03-09",
+        },
     )
     page = response.content.decode()
     assert response.status_code == 200

@@ -29,8 +29,8 @@ from bookings.exports import csv_response
 from bookings.models import BookingRequest, ContactLogEntry, HealthAnswersView
 from bookings.services import booking_requests_set_status
 from bookings.worklist import failing_email, reply_days
-from patients.admin.consent import consent_status_html
 from clinic.admin_health import HealthLookupsRefused, may_see_health_answers
+from patients.admin.consent import consent_status_html
 
 # The patient's own entries: staff read them, never change them.
 PATIENT_FIELDS = ("full_name", "email", "phone", "preferred_date", "preferred_time", "notes")
