@@ -144,7 +144,7 @@ def test_the_seeded_first_version_is_published_awaiting_review_with_every_sectio
         "bruising",
         "infection",
         "cold sores",
-        "skin colour",
+        "skin color",
         "scarring",
     ):
         assert risk in html, risk

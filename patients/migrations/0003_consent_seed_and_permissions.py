@@ -15,7 +15,7 @@ TEXT = """This form explains medical microneedling at our clinic, so that you ca
 
 ## What microneedling is
 
-Medical microneedling is a cosmetic treatment that aims to improve the look of fine lines, acne scars, and the texture, tone and colour of the skin. A pen-shaped device holding a sterile cartridge of very fine needles makes many tiny, controlled punctures in the skin. As the skin heals them, it makes new collagen and elastin, which can make it firmer and smoother over the following weeks.
+Medical microneedling is a cosmetic treatment that aims to improve the look of fine lines, acne scars, and the texture, tone and color of the skin. A pen-shaped device holding a sterile cartridge of very fine needles makes many tiny, controlled punctures in the skin. As the skin heals them, it makes new collagen and elastin, which can make it firmer and smoother over the following weeks.
 
 ## What happens on the day
 
@@ -46,7 +46,7 @@ These are less common:
 
 - an infection of the treated skin
 - a flare-up of cold sores (herpes simplex) if you have had them before: you must take antiviral medicine before the treatment if you have ever had cold sores
-- changes in skin colour (darker or lighter patches); the risk is low, but greater if the skin is not protected from the sun afterwards
+- changes in skin color (darker or lighter patches); the risk is low, but greater if the skin is not protected from the sun afterwards
 - a reaction to the numbing cream or to a product put on the skin, such as a rash or hives
 
 This is rare:
