@@ -41,6 +41,7 @@ from bookings.stop import STOP_GROUPS, messages_stop, read_stop_token
 from clinic.ratelimit import booking_rate, client_ip_key, screener_rate
 from clinic.selectors import clinic_details
 from diary import booking as diary_booking
+from patients.consent import appointment_day, consent_needed, current_signature
 from screener.session import answers_from_dict
 
 
@@ -71,6 +72,9 @@ def appointment(request: HttpRequest, booking, token: str) -> HttpResponse:
         "token": token,
         "too_late": change_too_late(booking),
         "change_limit_hours": clinic_details().change_limit_hours,
+        # None: signed for this day, or no form to sign (then the section says nothing).
+        "consent_signature": current_signature(booking.patient, appointment_day(booking)),
+        "consent_needed": consent_needed(booking.patient, appointment_day(booking)),
     }
     return render(request, "bookings/appointment.html", context)
 

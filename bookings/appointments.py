@@ -15,15 +15,17 @@ from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from icalendar import Calendar, Event
 from post_office.models import STATUS, Email
 
-from bookings.emails import message_language, queue_email
+from bookings.emails import email_parts, message_language, queue_email
 from bookings.models import Appointment, BookingRequest, Message, RecheckSubmission
 from clinic.selectors import clinic_details
+from patients.consent import consent_needed
 from patients.treatments import treatment_times
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
 from screener.session import answers_from_dict, answers_to_dict
@@ -203,13 +205,7 @@ def _queue_appointment_messages(booking: BookingRequest) -> None:
     # patient gets one e-mail, not a confirmation, a reminder and an overdue notice at once.
     appointment_at = cast(datetime, booking.appointment_at)  # just set by appointment_schedule
     recheck_now = reminder_time(appointment_at) <= timezone.now()
-    context = appointment_context(
-        booking,
-        appointment_url=appointment_url(booking),
-        check_url=appointment_url(booking, "bookings:recheck"),
-        antiviral=booking.needs_antiviral_prophylaxis,
-        recheck_now=recheck_now,
-    )
+    context = _before_appointment_context(booking)
     # The patient asked for this appointment: the confirmation answers them (no stop link).
     queue_email(
         kind=Kind.APPOINTMENT_CONFIRMED,
@@ -234,6 +230,48 @@ def _queue_appointment_messages(booking: BookingRequest) -> None:
             send_at=reminder_time(appointment_at),
             stop_group="reminders",
         )
+
+
+def _before_appointment_context(booking: BookingRequest) -> dict[str, Any]:
+    """For the confirmation and the reminder: the links, and the one to sign the consent
+    while the patient has not signed it for this appointment's day."""
+    appointment_at = cast(datetime, booking.appointment_at)  # of a scheduled request
+    needs_consent = consent_needed(booking.patient, timezone.localdate(appointment_at))
+    return appointment_context(
+        booking,
+        appointment_url=appointment_url(booking),
+        check_url=appointment_url(booking, "bookings:recheck"),
+        consent_url=appointment_url(booking, "bookings:consent") if needs_consent else "",
+        antiviral=booking.needs_antiviral_prophylaxis,
+        recheck_now=reminder_time(appointment_at) <= timezone.now(),
+    )
+
+
+def recheck_reminders_refresh(*, bookings: QuerySet[BookingRequest]) -> int:
+    """Write the reminders still waiting in the outbox again, as things stand now: with the
+    link to sign the consent while it is needed, without it once signed. Returns how many."""
+    waiting = Message.objects.filter(
+        booking__in=bookings,
+        booking__status=Status.SCHEDULED,
+        kind=Kind.RECHECK_REMINDER,
+        email__status__in=[STATUS.queued, STATUS.requeued],
+    ).select_related("email", "booking__patient")
+    refreshed = 0
+    for message in waiting:
+        booking = cast(BookingRequest, message.booking)  # filtered on
+        parts = email_parts(
+            to=booking.email,
+            template="recheck_reminder",
+            context=_before_appointment_context(booking),
+            stop_group="reminders",
+        )
+        if parts is None:
+            continue  # stopped: the stop deleted it already
+        email = message.email
+        email.subject, email.message, email.headers = parts
+        email.save(update_fields=["subject", "message", "headers"])
+        refreshed += 1
+    return refreshed
 
 
 def appointment_schedule(
@@ -266,6 +304,7 @@ def appointment_schedule(
         booking.recheck_result = ""
         booking.recheck_done_at = None
         booking.change_requested_at = None
+        booking.consent_flagged_at = None
         booking.needs_attention = False
         booking.attention_reason = ""
         booking.save()

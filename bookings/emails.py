@@ -73,6 +73,28 @@ def _queue_email(
     attachments: dict | None,
     stop_group: str | None,
 ) -> Message | None:
+    parts = email_parts(to=to, template=template, context=context, stop_group=stop_group)
+    if parts is None:
+        return None
+    subject, message, headers = parts
+    email = mail.send(
+        recipients=[to],
+        sender=settings.DEFAULT_FROM_EMAIL,
+        subject=subject,
+        message=message,
+        headers=headers,
+        scheduled_time=send_at,
+        attachments=attachments,
+        priority="medium",  # queued: never sent inside the request
+    )
+    return Message.objects.create(booking=booking, kind=kind, email=email)
+
+
+def email_parts(
+    *, to: str, template: str, context: dict[str, Any], stop_group: str | None = None
+) -> tuple[str, str, dict[str, str]] | None:
+    """An e-mail's subject, text and headers (queue_email's, or a waiting e-mail written
+    again); None if the patient has stopped `stop_group`."""
     clinic = clinic_details()
     context = {"clinic": clinic, "site_url": settings.SITE_URL, **context}
     headers = {"Reply-To": clinic.email}
@@ -84,17 +106,8 @@ def _queue_email(
         # RFC 8058 one-click: mail programs show their own "unsubscribe" for it.
         headers["List-Unsubscribe"] = f"<{context['stop_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    email = mail.send(
-        recipients=[to],
-        sender=settings.DEFAULT_FROM_EMAIL,
-        subject=render_to_string(f"emails/{template}_subject.txt", context).strip(),
-        message=render_to_string(f"emails/{template}.txt", context),
-        headers=headers,
-        scheduled_time=send_at,
-        attachments=attachments,
-        priority="medium",  # queued: never sent inside the request
-    )
-    return Message.objects.create(booking=booking, kind=kind, email=email)
+    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    return subject, render_to_string(f"emails/{template}.txt", context), headers
 
 
 def queue_booking_emails(booking: BookingRequest, *, patient: bool = True) -> None:

@@ -120,6 +120,7 @@ class BookingRequest(models.Model):
         PROPHYLAXIS_TO_ARRANGE = "prophylaxis", "Antiviral prophylaxis to arrange before the day"
         CHANGE_REQUESTED = "change_requested", "Patient asked to change the appointment"
         CANCELLED_BY_PATIENT = "cancelled_by_patient", "Patient cancelled the appointment"
+        CONSENT_UNSIGNED = "consent_unsigned", "Consent not signed 24 hours before"
 
     # --- The appointment (bookings/scheduling.py has the rules, bookings/appointments.py the
     # messages). A new nonce for every (re)scheduling makes the links of the old time die.
@@ -147,6 +148,8 @@ class BookingRequest(models.Model):
     needs_attention = models.BooleanField(default=False, db_index=True)
     attention_reason = models.CharField(max_length=30, blank=True, choices=AttentionReason.choices)
     change_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When this appointment was flagged for an unsigned consent (patients.consent): once only.
+    consent_flagged_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The patient asked to be told if an earlier time frees up (bookings.earlier).
     earlier_time_wanted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -207,6 +210,7 @@ class Message(models.Model):
         AFTERCARE_DAY_14 = "aftercare_day_14", "Aftercare: day 14"
         NEXT_SESSION = "next_session", "Window for the next session"
         MAINTENANCE = "maintenance", "Maintenance session due"
+        CONSENT_SIGNED = "consent_signed", "Consent signed (to the patient)"
 
     FAILING = (EMAIL_STATUS.failed, EMAIL_STATUS.requeued)
 

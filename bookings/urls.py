@@ -1,6 +1,7 @@
 from django.urls import path
 
 from bookings import appointment_views, slot_views, views
+from patients import consent_views
 
 app_name = "bookings"
 
@@ -36,6 +37,12 @@ urlpatterns = [
         "appointment/<str:token>/check/result/",
         appointment_views.recheck_result,
         name="recheck_result",
+    ),
+    path("appointment/<str:token>/consent/", consent_views.consent, name="consent"),
+    path(
+        "appointment/<str:token>/consent/signed/",
+        consent_views.consent_copy,
+        name="consent_copy",
     ),
     path("messages/<str:token>/stop/", appointment_views.stop_messages, name="stop_messages"),
 ]

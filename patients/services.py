@@ -27,8 +27,12 @@ def patient_for_email(*, email: str, full_name: str, phone: str = "") -> Patient
 
 def patients_left_empty_delete() -> int:
     """Delete the patients nothing belongs to any more (their last request purged or erased):
-    a name, an address and a phone number kept for nothing."""
-    deleted, _ = Patient.objects.filter(
-        booking_requests__isnull=True, treatment_records__isnull=True
-    ).delete()
+    a name, an address and a phone number kept for nothing. A patient with a signed consent or
+    a treatment record stays: those are medical records, kept for their own period."""
+    empty = Patient.objects.filter(
+        booking_requests__isnull=True,
+        consent_signatures__isnull=True,
+        treatment_records__isnull=True,
+    )
+    deleted, _ = empty.delete()
     return deleted

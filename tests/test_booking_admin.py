@@ -81,7 +81,7 @@ def test_front_desk_group_has_exactly_its_permissions():
     """Created by migration: booking requests (view, change, add by phone), their messages, the
     contact log (view, add), erasures (view, add), the outbox (to resend), screenings (view),
     and the diary: practitioners, working hours and time off (all four), appointments (view);
-    no more."""
+    recording a paper consent; no more."""
     permissions = Group.objects.get(name="Front desk").permissions
     codenames = set(permissions.values_list("content_type__app_label", "codename"))
     assert codenames == {
@@ -110,6 +110,8 @@ def test_front_desk_group_has_exactly_its_permissions():
         ("diary", "add_timeoff"),
         ("diary", "change_timeoff"),
         ("diary", "delete_timeoff"),
+        # Record a consent signed on paper (not read one: tests/test_consent.py).
+        ("patients", "add_consentsignature"),
     }
 
 

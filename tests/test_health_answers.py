@@ -37,7 +37,8 @@ def clinician(client, django_user_model):
 
 
 def test_clinicians_have_the_front_desks_permissions_and_the_health_answers():
-    """Created by migration: Front desk's permissions, plus view_health_answers and the log."""
+    """Created by migration: Front desk's permissions, plus view_health_answers and the log,
+    and the consent's versions and records."""
     front_desk = set(Group.objects.get(name="Front desk").permissions.all())
     clinicians = set(Group.objects.get(name="Clinicians").permissions.all())
     assert front_desk < clinicians
@@ -45,6 +46,13 @@ def test_clinicians_have_the_front_desks_permissions_and_the_health_answers():
     assert extra == {
         ("bookings", "view_health_answers"),
         ("bookings", "view_healthanswersview"),
+        # The consent's versions and signed records (patients/migrations/0003).
+        ("patients", "view_consentversion"),
+        ("patients", "add_consentversion"),
+        ("patients", "change_consentversion"),
+        ("patients", "delete_consentversion"),
+        ("patients", "publish_consentversion"),
+        ("patients", "view_consentsignature"),
     }
     assert (
         not Group.objects.get(name="Front desk")

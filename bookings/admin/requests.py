@@ -31,6 +31,7 @@ from bookings.models import Appointment, BookingRequest, ContactLogEntry, Health
 from bookings.services import booking_requests_set_status
 from bookings.worklist import failing_email, reply_days
 from clinic.admin_health import HealthLookupsRefused, may_see_health_answers
+from patients.admin.consent import consent_status_html
 from patients.admin.treatment import record_viewed, session_summary
 from patients.models import TreatmentRecordView
 from patients.treatments import last_record
@@ -87,6 +88,7 @@ class BookingRequestAdmin(
         "last_session",
         "consent_given_at",
         "consent_text_version",
+        "informed_consent",
     )
 
     class Media:
@@ -111,7 +113,7 @@ class BookingRequestAdmin(
         # The checklist appears only for the requests it concerns.
         if obj is not None and obj.needs_antiviral_prophylaxis:
             fieldsets.append(("Before scheduling", {"fields": ("antiviral_prophylaxis_arranged",)}))
-        appointment: tuple[str, ...] = ("appointment_at", "needs_attention")
+        appointment: tuple[str, ...] = ("appointment_at", "needs_attention", "informed_consent")
         if obj is not None and may_see_health_answers(request) and unreviewed_changes(obj).exists():
             appointment = (*appointment, "recheck_reviewed")
         fieldsets.append(("Appointment", {"fields": appointment}))
@@ -136,6 +138,11 @@ class BookingRequestAdmin(
             ("Consent", {"fields": ("consent_given_at", "consent_text_version")}),
         ]
         return fieldsets
+
+    @admin.display(description="Consent to treatment")
+    def informed_consent(self, obj: BookingRequest) -> str:
+        # Signed or not, for every role (patients.admin.consent); the record is clinicians'.
+        return consent_status_html(obj)
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         # A subclass of self.form (modelform_factory), so it has the form's attribute.

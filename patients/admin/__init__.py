@@ -1,3 +1,3 @@
 """The patient record in the admin: one module per page family."""
 
-from patients.admin import treatment  # noqa: F401  (registers its ModelAdmins)
+from patients.admin import consent, treatment  # noqa: F401 (each registers its ModelAdmins)

@@ -16,6 +16,7 @@ from post_office.models import STATUS, Email
 from bookings.appointments import overdue_rechecks_flag
 from bookings.outbox import outbox_lock
 from bookings.services import sent_notices_forget
+from patients.consent import unsigned_consents_flag
 
 
 class Command(BaseCommand):
@@ -33,6 +34,8 @@ def send_due() -> str:
     started = timezone.now()
     # Appointments whose re-check is overdue are flagged, and their patients told, first.
     overdue_rechecks_flag(now=started)
+    # Then those whose consent is unsigned (after: a flag already raised is never replaced).
+    unsigned_consents_flag(now=started)
     sent, failed = _count(STATUS.sent), _count(STATUS.failed)
     while get_queued().exists():
         send_queued()
