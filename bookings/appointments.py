@@ -23,6 +23,7 @@ from post_office.models import STATUS, Email
 from bookings.emails import queue_email
 from bookings.models import Appointment, BookingRequest, Message, RecheckSubmission
 from clinic.selectors import clinic_details
+from patients.selectors import course_plan, last_treated_at, treated_appointments
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
 from screener.session import answers_from_dict, answers_to_dict
 
@@ -473,8 +474,7 @@ class FollowUp:
 
 
 def course_completed(booking: BookingRequest, course: CoursePlan) -> bool:
-    treated = BookingRequest.objects.filter(patient_id=booking.patient_id, status=Status.TREATED)
-    return treated.count() >= course.sessions_min
+    return treated_appointments(booking.patient_id).count() >= course.sessions_min
 
 
 def next_session_window(treated_on: date, course: CoursePlan) -> tuple[date, date]:
@@ -514,8 +514,13 @@ def treatment_record(*, booking: BookingRequest) -> list[Message]:
     """
     now = timezone.now()
     today = timezone.localdate(now)
-    treated_on = timezone.localdate(booking.appointment_at) if booking.appointment_at else today
-    course = recommended_course(answers_from_dict(booking.answers))
+    # The window counts from the patient's last treatment recorded, whichever request it was.
+    last = last_treated_at(booking.patient_id) or booking.appointment_at
+    treated_on = timezone.localdate(last) if last else today
+    # The course is the patient's (their first screening's); this request's if it is the first.
+    course = course_plan(booking.patient_id) or recommended_course(
+        answers_from_dict(booking.answers)
+    )
     opens, closes = next_session_window(treated_on, course)
     context = appointment_context(
         booking,

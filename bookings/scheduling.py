@@ -6,6 +6,7 @@ runs them; only the opening hours are read here (the clinic's details), never th
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -108,21 +109,29 @@ def patient_appointment_errors(booking, appointment_at: datetime, *, email: str 
     """appointment_errors for one request, with the patient's other sessions as the 28-day
     rule counts them: the request page's and the calendar's rules. `email`: an address the
     front desk is changing the request to, whose patient's sessions count instead."""
-    from bookings.models import BookingRequest
+    from bookings.models import Appointment, BookingRequest
+    from patients.selectors import patient_for_address, treated_appointments
 
+    patient: Any = booking.patient_id
     if email and email.strip().lower() != booking.email.strip().lower():
-        sessions = BookingRequest.objects.filter(patient__email__iexact=email.strip())
+        patient = patient_for_address(email)
+    if patient is None:
+        treated: Any = Appointment.objects.none()
+        sessions = BookingRequest.objects.none()
     else:
-        sessions = BookingRequest.objects.filter(patient_id=booking.patient_id)
-    sessions = sessions.filter(appointment_at__isnull=False).exclude(pk=booking.pk)
-
-    def times(status: str):
-        return sessions.filter(status=status).values_list("appointment_at", flat=True)
-
+        # The request's own session is the one being set, as before (not a treatment to space).
+        treated = treated_appointments(patient).exclude(booking=booking)
+        treated = treated.values_list("starts_at", flat=True)
+        sessions = BookingRequest.objects.filter(patient=patient)
+    booked = (
+        sessions.filter(appointment_at__isnull=False, status=BookingRequest.Status.SCHEDULED)
+        .exclude(pk=booking.pk)
+        .values_list("appointment_at", flat=True)
+    )
     return appointment_errors(
         appointment_at=appointment_at,
         now=timezone.now(),
         earliest=booking.earliest_booking_date,
-        treated_at=times(BookingRequest.Status.TREATED),
-        booked_at=times(BookingRequest.Status.SCHEDULED),
+        treated_at=treated,
+        booked_at=booked,
     )

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
+from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 
 from bookings.admin.base import URL_NAME, staff_user
@@ -70,6 +71,7 @@ class BookingRequestAdmin(
     readonly_fields = (
         "reference",
         "created_at",
+        "patient_record",
         *PATIENT_FIELDS,
         "taken_by_phone",
         "taken_by",
@@ -87,7 +89,7 @@ class BookingRequestAdmin(
         css = {"all": ("css/admin.css",)}
 
     def get_fieldsets(self, request: HttpRequest, obj: BookingRequest | None = None) -> list:
-        patient: tuple[str, ...] = PATIENT_FIELDS
+        patient: tuple[str, ...] = ("patient_record", *PATIENT_FIELDS)
         if obj is not None and obj.taken_by_phone:
             patient = (*patient, "taken_by_phone", "taken_by")
         fieldsets: list = [
@@ -122,6 +124,11 @@ class BookingRequestAdmin(
             ("Consent", {"fields": ("consent_given_at", "consent_text_version")}),
         ]
         return fieldsets
+
+    @admin.display(description="Patient record")
+    def patient_record(self, obj: BookingRequest) -> str:
+        """The patient the request belongs to: their page, with every request and the course."""
+        return format_html('<a href="{}">{}</a>', obj.patient.get_absolute_url(), obj.patient)
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         # A subclass of self.form (modelform_factory), so it has the form's attribute.
