@@ -80,8 +80,8 @@ def form_data(booking: BookingRequest, **changes) -> dict:
 def test_front_desk_group_has_exactly_its_permissions():
     """Created by migration: booking requests (view, change, add by phone), their messages, the
     contact log (view, add), erasures (view, add), the outbox (to resend), screenings (view),
-    and the diary: practitioners, working hours and time off (all four), appointments (view);
-    no more."""
+    the diary: practitioners, working hours and time off (all four), appointments (view), and
+    patients (view, change their contact details, merge two records); no more."""
     permissions = Group.objects.get(name="Front desk").permissions
     codenames = set(permissions.values_list("content_type__app_label", "codename"))
     assert codenames == {
@@ -110,13 +110,16 @@ def test_front_desk_group_has_exactly_its_permissions():
         ("diary", "add_timeoff"),
         ("diary", "change_timeoff"),
         ("diary", "delete_timeoff"),
+        ("patients", "view_patient"),
+        ("patients", "change_patient"),
+        ("patients", "merge_patient"),
     }
 
 
 def test_content_editors_have_no_booking_permission():
     editors = Group.objects.get(name="Content editors")
     assert not editors.permissions.filter(
-        content_type__app_label__in=["screener", "bookings", "post_office"]
+        content_type__app_label__in=["screener", "bookings", "post_office", "patients"]
     ).exists()
 
 
