@@ -88,7 +88,8 @@ def _kept_until(patient: Patient, undated: list) -> datetime | None:
         return None  # no medical record: a treated appointment alone goes with its request
     last_treated = getattr(patient, "last_treated", None)
     latest = max([*moments, *([last_treated] if last_treated else [])], key=_as_datetime)
-    return _as_datetime(latest) + relativedelta(years=retention_years())
+    # In the clinic's wall-clock time: "7 years after" is the same day and hour, DST or not.
+    return timezone.localtime(_as_datetime(latest)) + relativedelta(years=retention_years())
 
 
 def _as_datetime(value) -> datetime:

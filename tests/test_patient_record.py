@@ -167,9 +167,9 @@ def test_the_page_shows_the_timeline_and_the_course(desk):
     page = desk.get(patient_url(booking.patient)).content.decode()
     assert "data-timeline" in page and 'data-timeline-kind="request"' in page
     assert "3 sessions, 4\u20136 weeks apart" in page
-    assert '<span data-course-treated>1</span>' in page
-    assert '<span data-course-booked>1</span>' in page
-    assert '<span data-course-to-come>1</span>' in page
+    assert "<td data-course-treated>1</td>" in page
+    assert "<td data-course-booked>1</td>" in page
+    assert "<td data-course-to-come>1</td>" in page
 
 
 def test_every_clinicians_view_of_the_page_is_recorded_and_the_front_desks_is_not(

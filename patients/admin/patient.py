@@ -47,6 +47,7 @@ class PatientAdmin(HealthLookupsRefused, PatientMergeMixin, PatientErasureMixin,
     fields = ("full_name", "email", "phone", "other_addresses_list", "created_at")
     readonly_fields = ("other_addresses_list", "created_at")
     list_per_page = 50
+    view_on_site = False  # the patient's "absolute URL" is this very page
 
     class Media:
         css = {"all": ("css/admin.css",)}
