@@ -330,7 +330,7 @@ AXES_LOCKOUT_CALLABLE = "clinic.admin_site.lockout_response"
 OTP_TOTP_ISSUER = CLINIC_NAME
 
 # The version of the privacy notice and consent wording a booking request records.
-PRIVACY_NOTICE_VERSION = "2026-11-24"
+PRIVACY_NOTICE_VERSION = "2026-12-07"
 
 # --- Retention --------------------------------------------------------------------------------
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365)

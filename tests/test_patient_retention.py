@@ -10,6 +10,7 @@ from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -157,3 +158,21 @@ def test_a_medical_record_deleted_with_a_request_fails_the_check(monkeypatch):
     monkeypatch.setattr(RecheckSubmission, "medical_record", True, raising=False)
     ids = {error.id for error in check_medical_records()}
     assert ids == {"patients.E001", "patients.E002"}
+
+
+def test_the_privacy_notice_says_what_the_record_keeps_why_how_long_and_who_sees_it(
+    client, settings
+):
+    settings.MEDICAL_RECORDS_RETENTION_YEARS = 10
+    html = client.get("/privacy/").content.decode()
+    assert "Your patient record</h3>" in html
+    assert "treatment record of each session" in html and "informed consent" in html
+    assert "a clinic must keep medical records" in html  # why
+    assert "we keep them for 10 years after your last treatment" in html  # how long
+    assert "the front desk see your contact details, your appointments" in html  # who
+    assert "whether you have signed the consent form" in html
+    assert "clinicians also see your signed consent, your treatment records" in html
+    settings.MEDICAL_RECORDS_RETENTION_YEARS = 1
+    for cache in caches.all():  # the public page cache holds the page as it was
+        cache.clear()
+    assert "for 1 year after your last treatment" in client.get("/privacy/").content.decode()
