@@ -123,7 +123,7 @@ def patient_appointment_errors(booking, appointment_at: datetime, *, email: str 
         treated = treated_appointments(patient).exclude(booking=booking)
         treated = treated.values_list("starts_at", flat=True)
         sessions = BookingRequest.objects.filter(patient=patient)
-    booked = (
+    booked: Any = (
         sessions.filter(appointment_at__isnull=False, status=BookingRequest.Status.SCHEDULED)
         .exclude(pk=booking.pk)
         .values_list("appointment_at", flat=True)

@@ -38,7 +38,7 @@ def record_date_field(model: type[models.Model]) -> str | None:
     in its Meta.ordering (a signature's signed_at, a treatment's treated_at)."""
     options = model._meta
     names = [options.get_latest_by] if isinstance(options.get_latest_by, str) else []
-    names += [name.lstrip("-") for name in options.ordering if isinstance(name, str)]
+    names += [name.lstrip("-") for name in options.ordering or () if isinstance(name, str)]
     for name in names:
         try:
             field = options.get_field(name)
@@ -157,7 +157,7 @@ def check_medical_records(app_configs=None, **kwargs) -> list[checks.CheckMessag
             field.is_relation
             and field.related_model is not None
             and is_medical_record(field.related_model)
-            and field.remote_field.on_delete is models.CASCADE
+            and getattr(field.remote_field, "on_delete", None) is models.CASCADE
             for field in model._meta.fields
         )
         if not (points_at_patient or parent_is_medical):

@@ -11,12 +11,13 @@ To add a source: a function `(patient, *, clinical) -> Iterable[Entry]`, one lin
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.utils import formats, timezone
 from post_office.models import STATUS
 
 if TYPE_CHECKING:
+    from bookings.models import BookingRequest
     from patients.models import Patient
 
 
@@ -136,14 +137,15 @@ def message_entries(patient: "Patient", *, clinical: bool) -> Iterable[Entry]:
         )
     )
     for message in messages:
+        booking = cast("BookingRequest", message.booking)  # filtered on it: never None here
         yield Entry(
             at=message.created_at,
             kind="message",
             summary=(
-                f"{message.get_kind_display()}, about {message.booking.reference}: "
+                f"{message.get_kind_display()}, about {booking.reference}: "
                 f"{delivery(message.email.status, message.email.scheduled_time)}."
             ),
-            url=message.booking.get_absolute_url(),
+            url=booking.get_absolute_url(),
         )
 
 

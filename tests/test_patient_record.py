@@ -272,9 +272,9 @@ def test_merge_moves_everything_that_points_at_the_patient_and_keeps_a_record(dj
     PatientRecordView.objects.create(patient=other, username="doctor")
     moving = {
         relation.related_model._meta.label_lower: set(
-            relation.related_model._base_manager.filter(
-                **{relation.field.name: other}
-            ).values_list("pk", flat=True)
+            relation.related_model._base_manager.filter(**{relation.field.name: other}).values_list(
+                "pk", flat=True
+            )
         )
         for relation in patient_relations()
     }
@@ -296,9 +296,8 @@ def test_merge_moves_everything_that_points_at_the_patient_and_keeps_a_record(dj
     assert patient_for_address("JANE.WORK@example.com") == keep
     again = patient_for_email(email="Jane.Work@example.com", full_name="Jane Example")
     assert again == keep and Patient.objects.count() == 1
-    assert "merged into this one" in [e for e in timeline(keep, clinical=False) if e.kind == "merge"][
-        0
-    ].summary
+    (merged,) = [e for e in timeline(keep, clinical=False) if e.kind == "merge"]
+    assert "merged into this one" in merged.summary
 
 
 def test_a_record_is_never_merged_with_itself():

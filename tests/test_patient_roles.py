@@ -109,9 +109,7 @@ def test_no_filter_reaches_the_health_answers(client, django_user_model, patient
     assert b"Rita Example" not in response.content
 
 
-def test_the_patient_list_offers_no_export_and_no_health_column(
-    client, django_user_model, patient
-):
+def test_the_patient_list_offers_no_export_and_no_health_column(client, django_user_model, patient):
     desk = signed_in(client, django_user_model, "Front desk")
     response = desk.get(CHANGELIST)
     html = page(response)
@@ -162,9 +160,7 @@ def test_content_editors_see_no_patient_by_any_path(client, django_user_model, p
     assert b"/admin/patients/" not in editor.get("/admin/").content
 
 
-def test_front_desk_cannot_read_who_viewed_the_clinical_record(
-    client, django_user_model, patient
-):
+def test_front_desk_cannot_read_who_viewed_the_clinical_record(client, django_user_model, patient):
     desk = signed_in(client, django_user_model, "Front desk")
     response = desk.get(reverse("admin:patients_patientrecordview_changelist"))
     assert response.status_code == 403

@@ -1,5 +1,7 @@
 """The patient admin's forms: the contact details, and choosing the record to merge."""
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 
@@ -68,4 +70,5 @@ class MergeChoiceForm(forms.Form):
 
     def __init__(self, *args, keep: Patient, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["other"].queryset = Patient.objects.exclude(pk=keep.pk)
+        other = cast(forms.ModelChoiceField, self.fields["other"])
+        other.queryset = Patient.objects.exclude(pk=keep.pk)
