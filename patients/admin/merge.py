@@ -66,7 +66,9 @@ class PatientMergeMixin(admin.ModelAdmin):
             search = MergeSearchForm(request.POST)
         else:
             choice = MergeChoiceForm(keep=keep)
-            search = MergeSearchForm(request.GET if "q" in request.GET else {"q": keep.full_name})
+            # First, the records that share the last word of the name (the surname, mostly).
+            surname = (keep.full_name.split() or [""])[-1]
+            search = MergeSearchForm(request.GET if "q" in request.GET else {"q": surname})
         candidates = search.candidates(keep)
         return TemplateResponse(
             request,
