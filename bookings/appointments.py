@@ -26,6 +26,7 @@ from bookings.emails import email_parts, message_language, queue_email
 from bookings.models import Appointment, BookingRequest, Message, RecheckSubmission
 from clinic.selectors import clinic_details
 from patients.consent import consent_needed
+from patients.selectors import course_plan, last_treated_at
 from patients.treatments import treatment_times
 from screener.eligibility import Answers, CoursePlan, Outcome, assess, recommended_course
 from screener.session import answers_from_dict, answers_to_dict
@@ -574,12 +575,13 @@ def treatment_record(*, booking: BookingRequest) -> list[Message]:
     """
     now = timezone.now()
     today = timezone.localdate(now)
-    treated_on = timezone.localdate(booking.appointment_at) if booking.appointment_at else today
-    # The window counts from the last treatment recorded, which may be a later session.
-    times = treatment_times(booking.patient_id)
-    if times:
-        treated_on = max(treated_on, timezone.localdate(times[-1]))
-    course = recommended_course(answers_from_dict(booking.answers))
+    # The window counts from the patient's last treatment recorded, whichever request it was.
+    last = last_treated_at(booking.patient_id) or booking.appointment_at
+    treated_on = timezone.localdate(last) if last else today
+    # The course is the patient's (their first screening's); this request's if it is the first.
+    course = course_plan(booking.patient_id) or recommended_course(
+        answers_from_dict(booking.answers)
+    )
     opens, closes = next_session_window(treated_on, course)
     context = appointment_context(
         booking,

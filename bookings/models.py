@@ -38,9 +38,13 @@ class BookingRequestQuerySet(models.QuerySet):
 
     def past_retention(self, cutoff: datetime, today) -> "BookingRequestQuerySet":
         """Made before `cutoff`, and with nothing still ahead: no preferred date from today,
-        and no appointment on or after today."""
-        return self.filter(created_at__lt=cutoff, preferred_date__lt=today).filter(
-            models.Q(appointment_at__isnull=True) | models.Q(appointment_at__date__lt=today)
+        and no appointment on or after today (the request's, or any in the diary)."""
+        return (
+            self.filter(created_at__lt=cutoff, preferred_date__lt=today)
+            .filter(
+                models.Q(appointment_at__isnull=True) | models.Q(appointment_at__date__lt=today)
+            )
+            .exclude(appointments__starts_at__date__gte=today)
         )
 
 
@@ -361,6 +365,10 @@ class ErasureRecord(models.Model):
     screenings = models.PositiveIntegerField("Screenings", default=0)
     messages = models.PositiveIntegerField("E-mails", default=0)
     contact_log_entries = models.PositiveIntegerField("Contact log entries", default=0)
+    patients = models.PositiveIntegerField("Patients", default=0)
+    appointments = models.PositiveIntegerField("Appointments", default=0)
+    # Rows of every other model that belonged to the patient (consent, treatment records...).
+    other_records = models.PositiveIntegerField("Other records", default=0)
 
     class Meta:
         ordering = ["-erased_at"]

@@ -109,16 +109,16 @@ def patient_appointment_errors(booking, appointment_at: datetime, *, email: str 
     rule counts them: the request page's and the calendar's rules. `email`: an address the
     front desk is changing the request to, whose patient's sessions count instead."""
     from bookings.models import BookingRequest
-    from patients.models import Patient
+    from patients.selectors import patient_for_address
     from patients.treatments import treatment_times
 
-    patient_id = booking.patient_id
+    patient_id: int | None = booking.patient_id
     if email and email.strip().lower() != booking.email.strip().lower():
-        other = Patient.objects.filter(email__iexact=email.strip()).first()
+        other = patient_for_address(email)
         patient_id = other.pk if other else None
     booked = (
         BookingRequest.objects.filter(
-            patient_id=patient_id,
+            patient_id=patient_id or 0,  # no patient (a new address): no sessions
             status=BookingRequest.Status.SCHEDULED,
             appointment_at__isnull=False,
         )

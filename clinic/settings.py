@@ -361,10 +361,13 @@ AXES_LOCKOUT_CALLABLE = "clinic.admin_site.lockout_response"
 OTP_TOTP_ISSUER = CLINIC_NAME
 
 # The version of the privacy notice and consent wording a booking request records.
-PRIVACY_NOTICE_VERSION = "2026-11-24"
+PRIVACY_NOTICE_VERSION = "2026-12-07"
 
 # --- Retention --------------------------------------------------------------------------------
 BOOKING_RETENTION_DAYS = env_int("BOOKING_RETENTION_DAYS", 365)
+# Consent and treatment records (models marked `medical_record = True`) and the patient they
+# belong to are kept this many years after the patient's last treatment (patients.retention).
+MEDICAL_RECORDS_RETENTION_YEARS = env_int("MEDICAL_RECORDS_RETENTION_YEARS", 7)
 
 # --- Security headers -------------------------------------------------------------------------
 CONTENT_SECURITY_POLICY = {

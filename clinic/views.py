@@ -64,6 +64,7 @@ def privacy(request: HttpRequest) -> HttpResponse:
         {
             "notice_version": settings.PRIVACY_NOTICE_VERSION,
             "retention_days": settings.BOOKING_RETENTION_DAYS,
+            "medical_retention_years": settings.MEDICAL_RECORDS_RETENTION_YEARS,
         },
     )
 

@@ -12,7 +12,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
-from bookings.models import BookingRequest
+from bookings.models import Appointment, BookingRequest, Practitioner
 from bookings.services import booking_request_create
 from screener.eligibility import assess
 from tests.booking_helpers import ELIGIBLE, record_screening
@@ -37,6 +37,19 @@ def make_booking(patient_answers=ELIGIBLE, **details) -> BookingRequest:
         answers=patient_answers,
         result=assess(patient_answers, timezone.localdate()),
         **data,
+    )
+
+
+def treated_earlier(booking: BookingRequest, when: datetime) -> None:
+    """The request as a treatment at `when` leaves it: treated, with its treated appointment
+    in the diary (what the 28-day rule and the course count)."""
+    BookingRequest.objects.filter(pk=booking.pk).update(status="treated", appointment_at=when)
+    Appointment.objects.create(
+        booking=booking,
+        practitioner=Practitioner.objects.order_by("pk").first(),
+        starts_at=when,
+        ends_at=when + timedelta(hours=1),
+        status=Appointment.Status.TREATED,
     )
 
 

@@ -36,6 +36,7 @@ from tests.appointment_helpers import (  # noqa: F401 (fixture)
     send_due,
     sent_with,
     set_status,
+    treated_earlier,
 )
 from tests.booking_helpers import answers
 from tests.screener_answers import NO_TO_EVERY_QUESTION
@@ -126,9 +127,7 @@ def test_scheduling_within_28_days_after_a_treatment_of_the_same_patient_is_refu
     """Another request with the same e-mail (any case) treated on 1 March: 29 March is the
     first allowed day, as the screener counts it."""
     earlier = make_booking(email="Jane@Example.com")
-    BookingRequest.objects.filter(pk=earlier.pk).update(
-        status="treated", appointment_at=at(2026, 3, 1, 15)
-    )
+    treated_earlier(earlier, at(2026, 3, 1, 15))
     booking = make_booking()
     response = schedule(admin_client, booking, at(2026, 3, 28, 17))
     assert any("March 29, 2026" in error for error in field_errors(response))
@@ -165,9 +164,7 @@ def test_a_cancelled_session_does_not_hold_its_day(admin_client):
 
 def test_someone_elses_treatment_does_not_count(admin_client):
     other = make_booking(email="someone@example.com")
-    BookingRequest.objects.filter(pk=other.pk).update(
-        status="treated", appointment_at=at(2026, 3, 1, 15)
-    )
+    treated_earlier(other, at(2026, 3, 1, 15))
     assert schedule(admin_client, make_booking(), at(2026, 3, 5, 9)).status_code == 302
 
 
@@ -680,9 +677,7 @@ def test_after_a_completed_course_maintenance_comes_3_months_later(admin_client,
     """Three treated requests with the same address complete the standard course."""
     for day in (date(2025, 10, 1), date(2025, 11, 5)):
         earlier = make_booking(email="JANE@example.com")
-        BookingRequest.objects.filter(pk=earlier.pk).update(
-            status="treated", appointment_at=at(day.year, day.month, day.day)
-        )
+        treated_earlier(earlier, at(day.year, day.month, day.day))
     booking = make_booking()
     treat(admin_client, booking, at(2026, 3, 10, 10), time_machine)
     assert not booking.messages.filter(kind=Kind.NEXT_SESSION).exists()

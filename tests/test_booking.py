@@ -83,7 +83,7 @@ def test_valid_request_is_saved_with_the_screening_and_confirmed(
     assert booking.preferred_date == TODAY + timedelta(days=14)
     assert booking.notes == "Not on Fridays, please."
     assert booking.consent_given_at == timezone.now()
-    assert booking.consent_text_version == "2026-11-24"
+    assert booking.consent_text_version == "2026-12-07"
     assert re.fullmatch(r"[A-HJ-NP-TV-Z2-9]{4}-[A-HJ-NP-TV-Z2-9]{4}", booking.reference)
 
     page = client.get(CONFIRMATION_URL)

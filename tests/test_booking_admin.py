@@ -80,8 +80,9 @@ def form_data(booking: BookingRequest, **changes) -> dict:
 def test_front_desk_group_has_exactly_its_permissions():
     """Created by migration: booking requests (view, change, add by phone), their messages, the
     contact log (view, add), erasures (view, add), the outbox (to resend), screenings (view),
-    and the diary: practitioners, working hours and time off (all four), appointments (view);
-    recording a paper consent; no more."""
+    the diary: practitioners, working hours and time off (all four), appointments (view),
+    patients (view, change their contact details, merge two records), and recording a paper
+    consent; no more."""
     permissions = Group.objects.get(name="Front desk").permissions
     codenames = set(permissions.values_list("content_type__app_label", "codename"))
     assert codenames == {
@@ -112,13 +113,16 @@ def test_front_desk_group_has_exactly_its_permissions():
         ("diary", "delete_timeoff"),
         # Record a consent signed on paper (not read one: tests/test_consent.py).
         ("patients", "add_consentsignature"),
+        ("patients", "view_patient"),
+        ("patients", "change_patient"),
+        ("patients", "merge_patient"),
     }
 
 
 def test_content_editors_have_no_booking_permission():
     editors = Group.objects.get(name="Content editors")
     assert not editors.permissions.filter(
-        content_type__app_label__in=["screener", "bookings", "post_office"]
+        content_type__app_label__in=["screener", "bookings", "post_office", "patients"]
     ).exists()
 
 

@@ -32,7 +32,7 @@ from patients.consent import (
     paper_consent_record,
     unsigned_consents_flag,
 )
-from patients.models import ConsentSignature, ConsentVersion, consent_text_hash
+from patients.models import ConsentSignature, ConsentVersion, Patient, consent_text_hash
 from tests.appointment_helpers import (  # noqa: F401 (fixture)
     change_url,
     links_in,
@@ -794,14 +794,14 @@ def test_timeline_entries_take_one_query(client, django_assert_num_queries):
         assert len(consent_entries(patient)) == 3
 
 
-def test_erasing_a_patient_who_signed_keeps_the_medical_record_and_never_fails(client):
+def test_erasing_a_patient_who_signed_takes_the_consent_too_and_never_fails(client):
+    """SPEC: erasure works on the patient and leaves only the anonymous erasure record."""
     booking = scheduled()
     sign(client, booking)
-    patient_data_erase(email=booking.email, by=None)
-    signature = ConsentSignature.objects.get()
-    assert signature.patient.email == "jane@example.com"
-    assert signature.appointment is None  # the appointment went with its request
-    assert ConsentSignature.medical_record is True
+    record = patient_data_erase(email=booking.email, by=None)
+    assert not ConsentSignature.objects.exists()
+    assert not Patient.objects.exists()
+    assert record.requests == 1
 
 
 # --- Logs -----------------------------------------------------------------------------------

@@ -53,6 +53,19 @@ def test_clinicians_have_the_front_desks_permissions_and_the_health_answers():
         ("patients", "delete_consentversion"),
         ("patients", "publish_consentversion"),
         ("patients", "view_consentsignature"),
+        # Treatment records are the clinicians' alone (patients/migrations/0003).
+        ("patients", "view_treatmentrecord"),
+        ("patients", "add_treatmentrecord"),
+        ("patients", "change_treatmentrecord"),
+        ("patients", "view_treatmentarea"),
+        ("patients", "add_treatmentarea"),
+        ("patients", "change_treatmentarea"),
+        ("patients", "delete_treatmentarea"),
+        ("patients", "view_treatmentaddendum"),
+        ("patients", "add_treatmentaddendum"),
+        ("patients", "view_treatmentrecordview"),
+        # The log of views of patients' clinical records.
+        ("patients", "view_patientrecordview"),
     }
     assert (
         not Group.objects.get(name="Front desk")

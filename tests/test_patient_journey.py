@@ -400,7 +400,7 @@ def test_dates_use_one_long_format(client):
     errors = html_of(client.post("/booking/request/", booking_data(preferred_date="2026-04-01")))
     assert "on or after April 20, 2026" in errors
     privacy = html_of(client.get("/privacy/"))
-    assert '<time datetime="2026-11-24">November 24, 2026</time>' in privacy
+    assert '<time datetime="2026-12-07">December 7, 2026</time>' in privacy
     assert "deleted 1 year after" in privacy
 
 

@@ -1,5 +1,6 @@
 """Erasure on request: of the selected requests' patients (an action), or by e-mail address
-(a page of its own), each after a confirmation saying what will go."""
+(a page of its own), each after a confirmation saying what will go. Either erases whole
+patients (patients.erasure), as the patient's own page does."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,12 +13,16 @@ from django.urls import reverse
 
 from bookings.admin.base import URL_NAME, AdminPagesMixin, staff_user
 from bookings.services import patient_data_counts, patient_data_erase
+from patients.admin.erasure import erased_in_words
 
 
 class ErasureForm(forms.Form):
     email = forms.EmailField(
         label="The patient's e-mail address",
-        help_text="Every request made with this address (in any capitals) is erased.",
+        help_text=(
+            "The patient with this address (in any capitals, or an address of a record merged "
+            "into theirs) is erased whole, with every request made with it."
+        ),
     )
 
 
@@ -29,7 +34,9 @@ class ErasureMixin(AdminPagesMixin):
         description="Erase all data of the selected requests' patients", permissions=["erase"]
     )
     def erase_patients(self, request: HttpRequest, queryset: QuerySet):
-        addresses = sorted({email.lower() for email in queryset.values_list("email", flat=True)})
+        # Each selected request's patient, whole: by the patient's own address.
+        patient_addresses = queryset.values_list("patient__email", flat=True)
+        addresses = sorted({email.lower() for email in patient_addresses})
         if request.POST.get("post") == "yes":
             self._erase(request, addresses)
             return None
@@ -73,10 +80,4 @@ class ErasureMixin(AdminPagesMixin):
     def _erase(self, request: HttpRequest, addresses: list[str]) -> None:
         for address in addresses:
             record = patient_data_erase(email=address, by=staff_user(request))
-            self.message_user(
-                request,
-                f"Erased {record.requests} request(s), {record.screenings} screening(s), "
-                f"{record.messages} e-mail(s) and {record.contact_log_entries} contact log "
-                f"entr{'y' if record.contact_log_entries == 1 else 'ies'}.",
-                messages.SUCCESS,
-            )
+            self.message_user(request, erased_in_words(record), messages.SUCCESS)

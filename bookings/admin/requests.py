@@ -75,6 +75,7 @@ class BookingRequestAdmin(
     readonly_fields = (
         "reference",
         "created_at",
+        "patient_record",
         *PATIENT_FIELDS,
         "language",
         "taken_by_phone",
@@ -95,8 +96,8 @@ class BookingRequestAdmin(
         css = {"all": ("css/admin.css",)}
 
     def get_fieldsets(self, request: HttpRequest, obj: BookingRequest | None = None) -> list:
-        # The language the patient's e-mails are written in, beside what they gave.
-        patient: tuple[str, ...] = (*PATIENT_FIELDS, "language")
+        # The patient's record, and the language their e-mails are written in.
+        patient: tuple[str, ...] = ("patient_record", *PATIENT_FIELDS, "language")
         if obj is not None and obj.taken_by_phone:
             patient = (*patient, "taken_by_phone", "taken_by")
         fieldsets: list = [
@@ -143,6 +144,11 @@ class BookingRequestAdmin(
     def informed_consent(self, obj: BookingRequest) -> str:
         # Signed or not, for every role (patients.admin.consent); the record is clinicians'.
         return consent_status_html(obj)
+
+    @admin.display(description="Patient record")
+    def patient_record(self, obj: BookingRequest) -> str:
+        """The patient the request belongs to: their page, with every request and the course."""
+        return format_html('<a href="{}">{}</a>', obj.patient.get_absolute_url(), obj.patient)
 
     def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
         # A subclass of self.form (modelform_factory), so it has the form's attribute.

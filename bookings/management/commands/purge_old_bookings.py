@@ -1,8 +1,11 @@
 """Delete booking requests (with their screening, answers and messages) past the retention period.
 
-A request whose preferred date is still ahead is kept, however old. Anonymous screenings that
-never became a booking hold no personal data and are kept as statistics. Expired sessions
-(which may hold screening answers) are cleared too, and calendar files whose e-mails are gone.
+A request whose preferred date or appointment is still ahead is kept, however old. Then the
+patients nothing keeps any more go whole (patients.retention): those without a request left,
+unless they hold medical records (consent, treatment records) still inside
+MEDICAL_RECORDS_RETENTION_YEARS after their last treatment. Anonymous screenings that never
+became a booking hold no personal data and are kept as statistics. Expired sessions (which may
+hold screening answers) are cleared too, and calendar files whose e-mails are gone.
 """
 
 from datetime import timedelta
@@ -17,7 +20,7 @@ from bookings.models import BookingRequest
 from bookings.services import booking_requests_delete
 from bookings.stop import stops_rekey
 from diary.booking import expired_holds_delete
-from patients.services import patients_left_empty_delete
+from patients.retention import patients_past_retention_delete, retention_years
 
 
 class Command(BaseCommand):
@@ -39,7 +42,7 @@ class Command(BaseCommand):
         cutoff = timezone.now() - timedelta(days=days)
         old = BookingRequest.objects.past_retention(cutoff, timezone.localdate())
         requests_deleted, screenings_deleted = booking_requests_delete(requests=old)
-        patients_left_empty_delete()
+        patients_deleted = patients_past_retention_delete()
         attachments_deleted = orphaned_attachments_delete()
         call_command("clearsessions")
         # Holds stop counting the moment they expire; this only tidies their rows.
@@ -48,6 +51,7 @@ class Command(BaseCommand):
         stops_rekey(BookingRequest.objects.values_list("email", flat=True))
         self.stdout.write(
             f"Deleted {requests_deleted} booking requests and {screenings_deleted} screenings "
-            f"older than {days} days, and {attachments_deleted} calendar files no e-mail "
-            "refers to. Cleared expired sessions."
+            f"older than {days} days, {patients_deleted} patients with no request left and no "
+            f"medical record inside {retention_years()} years of their last treatment, and "
+            f"{attachments_deleted} calendar files no e-mail refers to. Cleared expired sessions."
         )
