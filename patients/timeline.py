@@ -9,7 +9,7 @@ To add a source: a function `(patient, *, clinical) -> Iterable[Entry]`, one lin
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -209,6 +209,21 @@ def merge_entries(patient: "Patient", *, clinical: bool) -> Iterable[Entry]:
         )
 
 
+def consent_timeline_entries(patient: "Patient", *, clinical: bool) -> Iterable[Entry]:
+    """Signed or not, for every role; the link to the signed record only for clinicians."""
+    from patients.consent import consent_entries
+
+    for entry in consent_entries(patient):
+        yield entry if clinical else replace(entry, url="")
+
+
+def treatment_timeline_entries(patient: "Patient", *, clinical: bool) -> Iterable[Entry]:
+    """Each recorded session (clinical entries: timeline() leaves them out for the others)."""
+    from patients.treatments import treatment_entries
+
+    return treatment_entries(patient) if clinical else ()
+
+
 Source = Callable[..., Iterable[Entry]]
 
 SOURCES: tuple[Source, ...] = (
@@ -217,6 +232,8 @@ SOURCES: tuple[Source, ...] = (
     message_entries,
     recheck_entries,
     merge_entries,
+    consent_timeline_entries,
+    treatment_timeline_entries,
 )
 
 

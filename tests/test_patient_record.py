@@ -3,6 +3,7 @@ about them in time order for the viewer's role, the course, merging two records 
 and erasure of the whole patient."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.models import LogEntry
@@ -24,7 +25,14 @@ from bookings.models import (
 )
 from bookings.services import patient_data_erase
 from patients.erasure import patient_erase
-from patients.models import Patient, PatientAddress, PatientMerge, PatientRecordView
+from patients.models import (
+    Patient,
+    PatientAddress,
+    PatientMerge,
+    PatientRecordView,
+    TreatmentArea,
+    TreatmentRecord,
+)
 from patients.selectors import course_for, patient_for_address, treated_appointments
 from patients.services import MergeRefused, patient_for_email, patient_merge, patient_relations
 from patients.timeline import SOURCES, timeline
@@ -130,7 +138,17 @@ def fill(patient_email: str, number: int) -> None:
     for n in range(number):
         booking = make_booking(email=patient_email)
         starts_at = timezone.now() + timedelta(days=40 + n)
-        appointment(booking, starts_at, status="treated" if n % 2 else "scheduled")
+        made = appointment(booking, starts_at, status="treated" if n % 2 else "scheduled")
+        if n % 2:  # each treated session has its record, with its depths
+            record = TreatmentRecord.objects.create(
+                patient=booking.patient,
+                appointment=made,
+                treated_at=starts_at,
+                device="Dermapen 4",
+                passes=3,
+                skin_reaction="mild",
+            )
+            TreatmentArea.objects.create(record=record, area="cheeks", depth_mm=Decimal("1.0"))
         RecheckSubmission.objects.create(
             booking=booking,
             appointment_at=starts_at,
@@ -157,6 +175,8 @@ def test_the_patient_page_takes_the_same_queries_with_5_and_50_appointments(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count('data-timeline-kind="appointment"') == 50
+    treatments = response.content.decode().count('data-timeline-kind="treatment"')
+    assert treatments == (2 + 22 if group == "Clinicians" else 0)  # the odd ones of 5 and 45
     assert len(fifty) == len(five), [q["sql"][:120] for q in fifty.captured_queries]
 
 
