@@ -19,6 +19,7 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language
 
 from bookings.models import Appointment, BookingRequest, Message
+from faq.languages import content_languages, localized, text_in
 from patients.models import ConsentSignature, ConsentVersion, Patient, consent_text_hash
 from patients.timeline import Entry
 
@@ -240,7 +241,7 @@ def consent_version_copy(*, version: ConsentVersion, by: Any) -> ConsentVersion:
     """A new draft with the text of `version`, to be edited and published in its place."""
     return ConsentVersion.objects.create(
         label=f"Copy of version {version.number}: {version.label}"[:100],
-        text=version.text,
+        **{localized("text", code): text_in(version, "text", code) for code in content_languages()},
         created_by=by if getattr(by, "pk", None) else None,
     )
 

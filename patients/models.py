@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.validators import validate_deliverable_email
+from faq.languages import content_languages, render_translations, text_in
 from faq.markdown import render_markdown
 
 
@@ -184,13 +185,13 @@ class ConsentVersion(models.Model):
         if self.published_at is None:
             # Rendered while a draft only: a published text never changes, even if the
             # Markdown library would now render it differently.
-            self.text_html = render_markdown(self.text)
+            render_translations(self, "text", "text_html", render_markdown)
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
         self._refuse_changes_once_published()
-        if not self.text.strip():
-            raise ValidationError({"text": "Write the consent text."})
+        if not text_in(self, "text", "en").strip():  # the English is required; Spanish optional
+            raise ValidationError({"text_en": "Write the consent text."})
 
     @property
     def is_published(self) -> bool:
@@ -200,8 +201,12 @@ class ConsentVersion(models.Model):
         if self._state.adding or self.pk is None:
             return
         stored = ConsentVersion.objects.filter(pk=self.pk, published_at__isnull=False).first()
-        if stored is not None and (stored.text, stored.label, stored.published_at) != (
-            self.text,
+        if stored is not None and (
+            [text_in(stored, "text", language) for language in content_languages()],
+            stored.label,
+            stored.published_at,
+        ) != (
+            [text_in(self, "text", language) for language in content_languages()],
             self.label,
             self.published_at,
         ):

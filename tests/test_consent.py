@@ -648,7 +648,7 @@ def test_clinicians_read_the_record_and_nobody_changes_or_deletes_it(
 def test_clinicians_write_a_draft_publish_it_after_confirming_and_copy_it(clinician):
     response = clinician.post(
         f"{VERSIONS}add/",
-        {"label": "Spring", "text": "## What microneedling is\n\nNew words.", "_save": "Save"},
+        {"label": "Spring", "text_en": "## What microneedling is\n\nNew words.", "_save": "Save"},
     )
     assert response.status_code == 302
     draft = ConsentVersion.objects.get(label="Spring")
@@ -673,10 +673,11 @@ def test_clinicians_write_a_draft_publish_it_after_confirming_and_copy_it(clinic
 def test_a_published_version_is_read_only_in_the_admin(clinician):
     version = current()
     page = clinician.get(f"{VERSIONS}{version.pk}/change/").content.decode()
-    assert 'name="text"' not in page
+    assert 'name="text_en"' not in page and 'name="text_es"' not in page
     assert 'name="awaiting_clinic_review"' in page
     clinician.post(
-        f"{VERSIONS}{version.pk}/change/", {"label": "Changed", "text": "Changed", "_save": "Save"}
+        f"{VERSIONS}{version.pk}/change/",
+        {"label": "Changed", "text_en": "Changed", "_save": "Save"},
     )
     version.refresh_from_db()
     assert version.label != "Changed" and "Changed" not in version.text
@@ -838,3 +839,38 @@ def test_nothing_of_the_consent_reaches_the_log(site_log, monkeypatch):
     for words in CONSENT_WORDS:
         assert words not in logged
     assert appointment_token(booking) not in logged
+
+
+# --- In Spanish -------------------------------------------------------------------------------
+
+
+def test_a_spanish_patient_reads_and_signs_the_spanish_text(client):
+    booking = scheduled()
+    version = current()
+    assert version.text_es and version.awaiting_clinic_review  # the seed's Spanish, to review
+    spanish_url = "/es" + consent_url(booking)
+
+    page = client.get(spanish_url).content.decode()
+    assert '<html lang="es">' in page
+    assert "Qué son las microagujas" in page and "What microneedling is" not in page
+    # The same page in English shows the English text.
+    assert "What microneedling is" in client.get(consent_url(booking)).content.decode()
+    spanish_html = version.text_html_es
+    response = client.post(
+        spanish_url,
+        {"signature": NAME, "agree": "on", "shown": consent_text_hash(spanish_html)},
+        follow=True,
+    )
+
+    assert 'data-consent="signed"' in response.content.decode()
+    signature = ConsentSignature.objects.get()
+    assert signature.text_html == spanish_html  # exactly what was shown, in Spanish
+    assert signature.text_sha256 == consent_text_hash(spanish_html)
+    assert signature.language == "es"
+
+
+def test_a_version_without_spanish_shows_the_english_on_the_spanish_page(client):
+    new_version("## What microneedling is\n\nOnly in English for now.")
+    booking = scheduled()
+    page = client.get("/es" + consent_url(booking)).content.decode()
+    assert "Only in English for now." in page

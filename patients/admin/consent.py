@@ -11,9 +11,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from modeltranslation.admin import TranslationAdmin
 
 from bookings.admin.base import staff_user
 from bookings.models import BookingRequest
+from faq.languages import content_languages, localized
 from patients.consent import (
     appointment_day,
     consent_status,
@@ -44,7 +46,7 @@ def consent_status_html(booking: BookingRequest) -> SafeString:
 
 
 @admin.register(ConsentVersion)
-class ConsentVersionAdmin(admin.ModelAdmin):
+class ConsentVersionAdmin(TranslationAdmin):
     """The consent text, by version. A draft is edited freely; publishing freezes it (patients
     then sign it); a change after that is a new draft ("Copy into a new draft")."""
 
@@ -74,7 +76,7 @@ class ConsentVersionAdmin(admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         if obj is not None and obj.is_published:
             # Frozen: only the review flag may still be ticked off.
-            return (*fields, "label", "text")
+            return (*fields, "label", *(localized("text", code) for code in content_languages()))
         return fields
 
     def has_delete_permission(self, request: HttpRequest, obj: ConsentVersion | None = None):
