@@ -7,6 +7,7 @@ belong to it. Erasure deletes the patient with everything that belongs to it.
 import hashlib
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -136,6 +137,9 @@ class ConsentVersionQuerySet(models.QuerySet):
         return self.published().order_by("-number").first()
 
 
+ConsentVersionManager = models.Manager.from_queryset(ConsentVersionQuerySet)
+
+
 class ConsentVersion(models.Model):
     number = models.PositiveIntegerField(unique=True, editable=False)
     label = models.CharField(
@@ -167,7 +171,10 @@ class ConsentVersion(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    objects = ConsentVersionQuerySet.as_manager()
+    # Typed as faq/models.py does: django-modeltranslation swaps the manager at start-up.
+    objects: ClassVar["ConsentVersionManager"] = ConsentVersionManager()
+    if TYPE_CHECKING:
+        _default_manager: ClassVar["ConsentVersionManager"]
 
     class Meta:
         ordering = ["-number"]
