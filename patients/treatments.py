@@ -9,23 +9,32 @@ from patients.models import TreatmentRecord
 
 
 def treatment_times(patient_id: int, *, excluding_booking: int | None = None) -> list[datetime]:
-    """When the patient was treated, oldest first: each recorded session, and each request
-    marked treated whose session has no record yet (so the rule never counts fewer sessions
+    """When the patient was treated, oldest first: each recorded session, and each session
+    marked treated whose record is not written yet (so the rule never counts fewer sessions
     than the front desk have marked). `excluding_booking`: a request being rescheduled."""
-    from bookings.models import BookingRequest
+    from bookings.models import Appointment, BookingRequest
 
     records = TreatmentRecord.objects.filter(patient_id=patient_id)
-    marked = BookingRequest.objects.filter(
+    marked = Appointment.objects.filter(
+        booking__patient_id=patient_id,
+        status=Appointment.Status.TREATED,
+        treatment_record__isnull=True,
+    )
+    # A request treated before the diary existed has no appointment row.
+    undiaried = BookingRequest.objects.filter(
         patient_id=patient_id,
         status=BookingRequest.Status.TREATED,
         appointment_at__isnull=False,
-    ).exclude(appointments__treatment_record__isnull=False)
+        appointments__isnull=True,
+    )
     if excluding_booking is not None:
         records = records.exclude(Q(appointment__booking_id=excluding_booking))
-        marked = marked.exclude(pk=excluding_booking)
+        marked = marked.exclude(booking_id=excluding_booking)
+        undiaried = undiaried.exclude(pk=excluding_booking)
     times = [
         *records.values_list("treated_at", flat=True),
-        *marked.values_list("appointment_at", flat=True),
+        *marked.values_list("starts_at", flat=True),
+        *undiaried.values_list("appointment_at", flat=True),
     ]
     return sorted(time for time in times if time is not None)
 

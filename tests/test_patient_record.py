@@ -135,9 +135,10 @@ def test_a_clinical_entry_from_any_source_never_reaches_the_front_desk(monkeypat
 
 def fill(patient_email: str, number: int) -> None:
     """`number` requests of one patient, each with an appointment, two e-mails and a re-check."""
+    first = Appointment.objects.count()  # after those already made: the diary never overlaps
     for n in range(number):
         booking = make_booking(email=patient_email)
-        starts_at = timezone.now() + timedelta(days=40 + n)
+        starts_at = timezone.now() + timedelta(days=40 + first + n)
         made = appointment(booking, starts_at, status="treated" if n % 2 else "scheduled")
         if n % 2:  # each treated session has its record, with its depths
             record = TreatmentRecord.objects.create(

